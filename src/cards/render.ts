@@ -1,0 +1,48 @@
+import * as ACData from 'adaptivecards-templating';
+import { strings, type Locale } from '../i18n';
+import { templates, type CardName } from './templates';
+
+/** Teams refuses messages over about 28 KB; keep cards well under it. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  version: string;
+  body?: unknown[];
+  actions?: unknown[];
+  refresh?: unknown;
+  [key: string]: unknown;
+}
+
+export class CardRenderError extends Error {
+  constructor(
+    readonly card: string,
+    message: string,
+  ) {
+    super(`Card ${card}: ${message}`);
+    this.name = 'CardRenderError';
+  }
+}
+
+/**
+ * Expands a template with data and the localized strings of its sections. In templates, data is at
+ * `${field}` and strings at `${s.<section>.<key>}`; strings are interpolated with the same data.
+ */
+export function renderCard(name: CardName, data: Record<string, unknown>, locale: Locale): AdaptiveCard {
+  const entry = templates[name];
+  const s: Record<string, unknown> = {};
+  for (const section of entry.strings) s[section] = strings(locale, section, data);
+  const template = new ACData.Template(entry.template);
+  const expanded: unknown = template.expand({ $root: { ...data, s, locale } });
+  if (!isCard(expanded)) throw new CardRenderError(name, 'template did not expand to an AdaptiveCard');
+  const size = Buffer.byteLength(JSON.stringify(expanded), 'utf8');
+  if (size > MAX_CARD_BYTES)
+    throw new CardRenderError(name, `${size} bytes is over the ${MAX_CARD_BYTES} limit`);
+  return expanded;
+}
+
+function isCard(value: unknown): value is AdaptiveCard {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'AdaptiveCard';
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -1,0 +1,19 @@
+import help from './templates/help.json';
+import notice from './templates/notice.json';
+import whoami from './templates/whoami.json';
+
+interface TemplateEntry {
+  template: object;
+  /** i18n sections exposed to the template as `${s.<section>...}`. */
+  strings: string[];
+}
+
+/** Every card the bot can send. A designer can open each JSON file in the Adaptive Cards designer. */
+export const templates = {
+  help: { template: help, strings: ['help', 'common'] },
+  whoami: { template: whoami, strings: ['whoami', 'common'] },
+  notice: { template: notice, strings: ['common'] },
+} satisfies Record<string, TemplateEntry>;
+
+export type CardName = keyof typeof templates;
+export const cardNames = Object.keys(templates) as CardName[];

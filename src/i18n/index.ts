@@ -1,0 +1,91 @@
+import i18next, { type TFunction } from 'i18next';
+import enBot from './locales/en/bot.json';
+import frBot from './locales/fr/bot.json';
+
+export type Locale = 'en' | 'fr';
+export const LOCALES: readonly Locale[] = ['en', 'fr'];
+
+/** The catalogs, one JSON file per area; deep-merged per locale. */
+const catalogs: Record<Locale, Record<string, unknown>[]> = {
+  en: [enBot],
+  fr: [frBot],
+};
+
+export function registerCatalog(locale: Locale, catalog: Record<string, unknown>): void {
+  catalogs[locale].push(catalog);
+  instance.addResourceBundle(locale, 'translation', catalog, true, true);
+}
+
+function deepMerge(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isObject(existing) && isObject(value)) deepMerge(existing, value);
+    else target[key] = value;
+  }
+  return target;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const instance = i18next.createInstance();
+void instance.init({
+  initAsync: false,
+  lng: 'en',
+  fallbackLng: 'en',
+  supportedLngs: [...LOCALES],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  resources: Object.fromEntries(
+    LOCALES.map((locale) => [
+      locale,
+      { translation: catalogs[locale].reduce((acc, c) => deepMerge(acc, c), {}) },
+    ]),
+  ),
+});
+
+/** Teams sends e.g. `fr-FR`, `fr-CA`, `en-US`; anything French is French, everything else English. */
+export function localeFrom(activityLocale: string | undefined | null): Locale {
+  return activityLocale && /^fr(\b|[-_])/i.test(activityLocale) ? 'fr' : 'en';
+}
+
+export function translator(locale: Locale): TFunction {
+  return instance.getFixedT(locale);
+}
+
+export function t(locale: Locale, key: string, params?: Record<string, unknown>): string {
+  return instance.getFixedT(locale)(key, params ?? {});
+}
+
+/** A subtree of the catalog with its strings interpolated (used to feed card templates). */
+export function strings(
+  locale: Locale,
+  key: string,
+  params?: Record<string, unknown>,
+): Record<string, unknown> {
+  const value: unknown = instance.getFixedT(locale)(key, { ...(params ?? {}), returnObjects: true });
+  return isObject(value) ? value : {};
+}
+
+export function hasKey(locale: Locale, key: string): boolean {
+  return instance.exists(key, { lng: locale, fallbackLng: false });
+}
+
+/** Every leaf key of a locale's catalog, for tests that check both languages say the same things. */
+export function leafKeys(locale: Locale): string[] {
+  const bundle = instance.getResourceBundle(locale, 'translation') as Record<string, unknown>;
+  const keys: string[] = [];
+  const walk = (node: Record<string, unknown>, prefix: string) => {
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (isObject(value)) walk(value, path);
+      else keys.push(path);
+    }
+  };
+  walk(bundle, '');
+  return keys.sort();
+}
