@@ -1,0 +1,42 @@
+export { createStore, SqlStore, type Store, type StoreOptions } from './store';
+export type { Engine } from './migrations';
+export { StoreConfigError, StoreDataError } from './errors';
+export type { JsonObject } from './json';
+export type {
+  ConversationListFilter,
+  ConversationReferenceInput,
+  ConversationReferenceRepository,
+  ConversationType,
+  StoredConversationReference,
+} from './conversations';
+export { ETagConflictError, type BotStateStorage } from './botState';
+export {
+  ACTION_REQUEST_KINDS,
+  ACTION_REQUEST_STATES,
+  actionRequestErrorSchema,
+  type ActionRequest,
+  type ActionRequestError,
+  type ActionRequestFilter,
+  type ActionRequestKind,
+  type ActionRequestPatch,
+  type ActionRequestRepository,
+  type ActionRequestState,
+  type CasRefusal,
+  type NewActionRequest,
+  type TransitionResult,
+  type UpdateRefusal,
+  type UpdateResult,
+} from './requests';
+export type { AuditEntry, AuditEntryInput, AuditFilter, AuditRepository } from './audit';
+export type { Lease, LeaseRepository } from './leases';
+export type { IdempotencyClaim, IdempotencyRepository } from './idempotency';
+export {
+  ALL_CUSTOMERS,
+  type AlertHistoryEntry,
+  type AlertNotice,
+  type AlertRepository,
+  type AlertSubscription,
+  type AlertSubscriptionInput,
+} from './alerts';
+export type { Watch, WatchInput, WatchKind, WatchRepository } from './watches';
+export type { KeyValueRepository } from './kv';
