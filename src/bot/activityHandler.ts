@@ -1,0 +1,200 @@
+import {
+  ActivityTypes,
+  CardFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ConversationReference,
+} from 'botbuilder';
+import { renderCard } from '../cards/render';
+import { t } from '../i18n';
+import type { Logger } from '../logging';
+import type { RolePolicy } from '../workflows/roles';
+import { parseCommand, type CommandId } from './commands';
+import { invokeError } from './invokeResponses';
+import { helpCard } from './handlers/help';
+import type { CommandHandler, CommandHandlers, VerbHandlers } from './handlers/types';
+import { createTurnServices, tenantIdOf, turnServices, type TurnServices } from './turnServices';
+
+export interface ReferenceSink {
+  saveReference(reference: Partial<ConversationReference>): Promise<string>;
+}
+
+export interface BotDeps {
+  logger: Logger;
+  roles: RolePolicy;
+  references: ReferenceSink;
+  /** Tenants allowed to talk to the bot. Empty: allow activities without a tenant only (local tools). */
+  allowedTenantIds: readonly string[];
+  commands: CommandHandlers;
+  verbs: VerbHandlers;
+  /** Runs before command routing; returns true when an active dialog consumed the turn. */
+  continueDialog?: (context: TurnContext, services: TurnServices) => Promise<boolean>;
+}
+
+/**
+ * The Teams-facing router: tenant gate, conversation references, mention stripping, text commands and
+ * Action.Execute verbs. Everything the bot does beyond routing lives in handlers and dialogs.
+ */
+export class AzurePlanOpsBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await context.sendActivity(t(this.services(context).locale, 'welcome.text'));
+      await next();
+    });
+
+    this.onTeamsMembersAddedEvent(async (membersAdded, _teamInfo, context, next) => {
+      const botJoined = membersAdded.some((member) => member.id === context.activity.recipient?.id);
+      if (botJoined) await context.sendActivity(t(this.services(context).locale, 'welcome.text'));
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const services = createTurnServices(context, this.deps.logger, this.deps.roles);
+    const started = Date.now();
+    if (!this.tenantAllowed(context)) {
+      services.logger.warn({ tenantId: services.tenantId }, 'activity from a tenant that is not allowed');
+      await this.refuseTenant(context, services);
+      return;
+    }
+    if (this.carriesReference(context)) {
+      await this.deps.references.saveReference(TurnContext.getConversationReference(context.activity));
+    }
+    await super.run(context);
+    services.logger.info({ durationMs: Date.now() - started }, 'turn done');
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const services = this.services(context);
+    const verb = invokeValue.action.verb;
+    const handler = this.deps.verbs[verb];
+    if (!handler) {
+      services.logger.warn({ verb }, 'unknown card verb');
+      return invokeError(
+        400,
+        'BadRequest',
+        t(services.locale, 'errors.unknownAction', { correlationId: services.correlationId }),
+      );
+    }
+    services.logger.info({ verb }, 'card action');
+    return handler({ context, services, data: invokeValue.action.data ?? {}, verb });
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const services = this.services(context);
+    const activity = context.activity;
+
+    // Action.Submit (older clients) arrives as a message whose value carries the verb.
+    if (!activity.text && isSubmitValue(activity.value)) {
+      const { verb, ...data } = activity.value;
+      const handler = this.deps.verbs[verb];
+      if (!handler) {
+        await context.sendActivity(
+          t(services.locale, 'errors.unknownAction', { correlationId: services.correlationId }),
+        );
+        return;
+      }
+      const response = await handler({ context, services, data, verb });
+      if (response.statusCode >= 400) {
+        const value = response.value as { message?: string } | undefined;
+        await context.sendActivity(
+          value?.message ??
+            t(services.locale, 'errors.unknownAction', { correlationId: services.correlationId }),
+        );
+      }
+      return;
+    }
+
+    if (this.deps.continueDialog && (await this.deps.continueDialog(context, services))) return;
+
+    const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+    const parsed = parseCommand(text);
+    if (parsed.kind === 'command') {
+      const handler: CommandHandler | undefined = this.deps.commands[parsed.command];
+      if (handler) {
+        services.logger.info({ command: parsed.command }, 'command');
+        await handler({ context, services, args: parsed.args, argText: parsed.argText });
+        return;
+      }
+      await this.replyNotYet(context, services, parsed.command);
+      return;
+    }
+    const notice =
+      parsed.kind === 'unknown'
+        ? [
+            t(services.locale, 'help.unknown', { text: parsed.text.slice(0, 60) }),
+            parsed.suggestion
+              ? t(services.locale, 'help.suggestion', {
+                  suggestion: t(services.locale, `commands.${parsed.suggestion}.title`),
+                })
+              : undefined,
+          ]
+            .filter(Boolean)
+            .join(' ')
+        : undefined;
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(services, notice))] });
+  }
+
+  private async replyNotYet(context: TurnContext, services: TurnServices, command: CommandId): Promise<void> {
+    const card = renderCard(
+      'notice',
+      {
+        text: t(services.locale, 'help.notYet', { command: t(services.locale, `commands.${command}.title`) }),
+      },
+      services.locale,
+    );
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  }
+
+  private tenantAllowed(context: TurnContext): boolean {
+    const tenantId = tenantIdOf(context.activity);
+    if (!tenantId) return this.deps.allowedTenantIds.length === 0;
+    return this.deps.allowedTenantIds.some((allowed) => allowed.toLowerCase() === tenantId.toLowerCase());
+  }
+
+  private async refuseTenant(context: TurnContext, services: TurnServices): Promise<void> {
+    const message = t(services.locale, 'errors.tenantNotAllowed');
+    if (context.activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 403, body: invokeError(403, 'Forbidden', message) },
+      });
+    } else if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity(message);
+    }
+  }
+
+  private carriesReference(context: TurnContext): boolean {
+    const type = context.activity.type;
+    return (
+      type === ActivityTypes.Message ||
+      type === ActivityTypes.InstallationUpdate ||
+      type === ActivityTypes.ConversationUpdate ||
+      type === ActivityTypes.Invoke
+    );
+  }
+
+  private services(context: TurnContext): TurnServices {
+    const services = turnServices(context);
+    if (!services) throw new Error('turn services are not set: run() was bypassed');
+    return services;
+  }
+}
+
+function isSubmitValue(value: unknown): value is { verb: string } & Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { verb?: unknown }).verb === 'string'
+  );
+}

@@ -1,0 +1,27 @@
+import type { AdaptiveCardInvokeResponse } from 'botbuilder';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/render';
+
+/** Universal Actions answers: a card replaces the one clicked; a message shows as a toast; errors carry a code. */
+export function invokeCard(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+  return {
+    statusCode: 200,
+    type: ADAPTIVE_CARD_CONTENT_TYPE,
+    value: card as unknown as Record<string, unknown>,
+  };
+}
+
+export function invokeMessage(message: string): AdaptiveCardInvokeResponse {
+  return {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: message as unknown as Record<string, unknown>,
+  };
+}
+
+export function invokeError(statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse {
+  return {
+    statusCode,
+    type: 'application/vnd.microsoft.error',
+    value: { code, message } as unknown as Record<string, unknown>,
+  };
+}

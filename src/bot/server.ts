@@ -1,0 +1,124 @@
+import type { AddressInfo } from 'node:net';
+import type { CloudAdapter } from 'botbuilder';
+import restify from 'restify';
+import type { Logger } from '../logging';
+import { checkInboundActivity } from './activitySchema';
+import type { AzurePlanOpsBot } from './activityHandler';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface BotServerDeps {
+  adapter: CloudAdapter;
+  bot: AzurePlanOpsBot;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+}
+
+export interface BotServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops taking requests and waits (up to graceMs) for turns in flight. */
+  close(graceMs?: number): Promise<void>;
+  inFlight(): number;
+}
+
+const READINESS_TIMEOUT_MS = 5_000;
+
+export async function startBotServer(deps: BotServerDeps, port: number, host: string): Promise<BotServer> {
+  const { adapter, bot, logger } = deps;
+  const server = restify.createServer({ name: 'azure-plan-ops', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  server.post('/api/messages', async (req, res) => {
+    if (draining) {
+      res.header('Retry-After', '5');
+      res.send(503, { error: { code: 'ShuttingDown', message: 'The bot is restarting; retry shortly.' } });
+      return;
+    }
+    const check = checkInboundActivity(req.body);
+    if (!check.ok) {
+      logger.warn({ reason: check.message }, 'malformed activity refused');
+      res.send(400, { error: { code: 'BadRequest', message: check.message } });
+      return;
+    }
+    inFlight++;
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (error) {
+      logger.error({ err: error }, 'activity processing failed outside a turn');
+      if (!res.headersSent)
+        res.send(500, { error: { code: 'InternalError', message: 'The activity could not be processed.' } });
+    } finally {
+      inFlight--;
+      if (draining && inFlight === 0) drained?.();
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: draining ? 'draining' : 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      deps.readiness.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), READINESS_TIMEOUT_MS, name);
+          return { name, ok: true };
+        } catch (error) {
+          logger.warn({ err: error, check: name }, 'readiness check failed');
+          return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = !draining && results.every((r) => r.ok);
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', checks: results });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  return {
+    url,
+    port: address.port,
+    inFlight: () => inFlight,
+    async close(graceMs = 10_000) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, TurnContext } from 'botbuilder';
+import { localeFrom, type Locale } from '../i18n';
+import type { Logger } from '../logging';
+import type { Caller, Role, RolePolicy } from '../workflows/roles';
+
+/** What every turn knows about itself, set once by the turn middleware and read everywhere else. */
+export interface TurnServices {
+  correlationId: string;
+  logger: Logger;
+  locale: Locale;
+  caller: Caller;
+  roles: Role[];
+  tenantId?: string;
+}
+
+const KEY = Symbol('azurePlanOps.turnServices');
+
+export function tenantIdOf(activity: Partial<Activity>): string | undefined {
+  const fromConversation = activity.conversation?.tenantId;
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const fromChannelData = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined;
+  return fromConversation ?? fromChannelData;
+}
+
+export function callerOf(activity: Partial<Activity>): Caller {
+  return {
+    aadObjectId: activity.from?.aadObjectId,
+    name: activity.from?.name ?? activity.from?.id ?? 'unknown',
+    tenantId: tenantIdOf(activity),
+  };
+}
+
+export function createTurnServices(context: TurnContext, logger: Logger, roles: RolePolicy): TurnServices {
+  const activity = context.activity;
+  const correlationId = randomUUID();
+  const caller = callerOf(activity);
+  const services: TurnServices = {
+    correlationId,
+    locale: localeFrom(activity.locale),
+    caller,
+    roles: roles.rolesOf(caller),
+    tenantId: caller.tenantId,
+    logger: logger.child({
+      correlationId,
+      activityType: activity.type,
+      activityName: activity.name,
+      conversationType: activity.conversation?.conversationType,
+      userId: caller.aadObjectId,
+    }),
+  };
+  context.turnState.set(KEY, services);
+  return services;
+}
+
+export function turnServices(context: TurnContext): TurnServices | undefined {
+  return context.turnState.get(KEY) as TurnServices | undefined;
+}

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Stands in for the Bot Connector service (Microsoft's cloud, which tests cannot reach): records
+ * every call the bot makes to `serviceUrl` and answers like the connector does.
+ */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown> | undefined;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface FakeConnector {
+  serviceUrl: string;
+  calls: ConnectorCall[];
+  /** Activities the bot sent or updated (POST/PUT under /v3/conversations/...). */
+  sent(): Array<Record<string, unknown> & { method: string; path: string }>;
+  /** Answer the next `times` calls with `status` (e.g. 429) before behaving normally again. */
+  failNext(status: number, times?: number, retryAfterSeconds?: number): void;
+  /** Resolves once at least `count` activities were sent. */
+  waitForSent(count: number, timeoutMs?: number): Promise<void>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const calls: ConnectorCall[] = [];
+  let failures: { status: number; remaining: number; retryAfter?: number } | undefined;
+  let nextId = 1;
+  const waiters: Array<() => void> = [];
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+    req.on('end', () => {
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+      const path = (req.url ?? '').split('?')[0];
+      if (failures && failures.remaining > 0) {
+        failures.remaining--;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (failures.retryAfter !== undefined) headers['retry-after'] = String(failures.retryAfter);
+        res.writeHead(failures.status, headers);
+        res.end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests' } }));
+        return;
+      }
+      calls.push({ method: req.method ?? 'GET', path, body, headers: req.headers });
+      waiters.splice(0).forEach((wake) => wake());
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
+        const id = `19:thread-${nextId}@thread.tacv2`;
+        res.end(JSON.stringify({ id, activityId: `activity-${nextId++}` }));
+        return;
+      }
+      const updated = /\/activities\/([^/]+)$/.exec(path);
+      res.end(
+        JSON.stringify({
+          id: req.method === 'PUT' && updated ? decodeURIComponent(updated[1]) : `activity-${nextId++}`,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+
+  const sent = () =>
+    calls
+      .filter(
+        (call) =>
+          call.path.startsWith('/v3/conversations/') && (call.method === 'POST' || call.method === 'PUT'),
+      )
+      .map((call) => ({ ...(call.body ?? {}), method: call.method, path: call.path }));
+
+  return {
+    serviceUrl: `http://127.0.0.1:${port}/`,
+    calls,
+    sent,
+    failNext(status, times = 1, retryAfterSeconds) {
+      failures = { status, remaining: times, retryAfter: retryAfterSeconds };
+    },
+    async waitForSent(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (sent().length < count) {
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} activities, connector saw ${sent().length}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100).unref();
+        });
+      }
+    },
+    clear() {
+      calls.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
