@@ -1,0 +1,158 @@
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  LogLevel,
+  type AccountInfo,
+  type Configuration,
+} from '@azure/msal-node';
+import type { PartnerCenterLogger } from '../logger';
+import {
+  ENTRA_AUTHORITY_HOST,
+  PARTNER_CENTER_APP_SCOPE,
+  PARTNER_CENTER_USER_SCOPE,
+  type AuthMode,
+  type PartnerCenterCredentials,
+} from './credentials';
+import { authorityMetadata, cloudDiscoveryMetadata } from './entraMetadata';
+import { MsalNetworkClient } from './msalNetworkClient';
+import { tokenCachePlugin } from './tokenCachePlugin';
+
+export interface TokenRequest {
+  forceRefresh?: boolean;
+  correlationId?: string;
+}
+
+/** Gives the pipeline a bearer token for an operation's auth mode. */
+export interface TokenProvider {
+  /** False when the credential for this mode is not configured at all (no network call needed to know). */
+  canAuthenticate(mode: AuthMode): boolean;
+  getToken(mode: AuthMode, request?: TokenRequest): Promise<string>;
+}
+
+/** A token could not be obtained; the description is safe to show and to log (no secret in it). */
+export class AuthFailure extends Error {
+  constructor(readonly description: string) {
+    super(description);
+  }
+}
+
+const MAX_DESCRIPTION = 400;
+
+function describe(error: unknown): string {
+  const text =
+    error instanceof AuthError
+      ? `${error.errorCode}: ${error.errorMessage}`
+      : error instanceof Error
+        ? error.message
+        : 'token acquisition failed';
+  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION)}…` : text;
+}
+
+/**
+ * MSAL-based tokens. App-only: client credentials. App+User (secure application model): a cached
+ * account is used silently; otherwise the configured refresh token is exchanged once and MSAL
+ * keeps (and rotates) what it gets in its cache, persisted through `tokenCache` when given.
+ */
+export class MsalTokenProvider implements TokenProvider {
+  private readonly app: ConfidentialClientApplication | undefined;
+
+  constructor(
+    private readonly credentials: PartnerCenterCredentials,
+    options: { timeoutMs: number; logger: PartnerCenterLogger },
+  ) {
+    if (!credentials.clientSecret && !credentials.clientCertificate) return;
+    const configuration: Configuration = {
+      auth: {
+        clientId: credentials.clientId,
+        authority: `${ENTRA_AUTHORITY_HOST}/${credentials.tenantId}`,
+        clientSecret: credentials.clientSecret,
+        clientCertificate: credentials.clientCertificate,
+        authorityMetadata: authorityMetadata(credentials.tenantId),
+        cloudDiscoveryMetadata: cloudDiscoveryMetadata(credentials.tenantId),
+      },
+      cache: credentials.tokenCache ? { cachePlugin: tokenCachePlugin(credentials.tokenCache) } : undefined,
+      system: {
+        networkClient: new MsalNetworkClient(credentials.identityBaseUrl, options.timeoutMs),
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (level, message) => {
+            if (level <= LogLevel.Warning) options.logger.debug({ msal: message }, 'msal');
+          },
+        },
+      },
+    };
+    this.app = new ConfidentialClientApplication(configuration);
+  }
+
+  canAuthenticate(mode: AuthMode): boolean {
+    if (!this.app) return false;
+    return mode === 'app' || Boolean(this.credentials.refreshToken || this.credentials.tokenCache);
+  }
+
+  async getToken(mode: AuthMode, request: TokenRequest = {}): Promise<string> {
+    const app = this.app;
+    if (!app) throw new AuthFailure('No client credential configured (client secret or certificate).');
+    return mode === 'app' ? this.appToken(app, request) : this.userToken(app, request);
+  }
+
+  private async appToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<string> {
+    try {
+      const result = await app.acquireTokenByClientCredential({
+        scopes: [PARTNER_CENTER_APP_SCOPE],
+        skipCache: request.forceRefresh ?? false,
+        correlationId: request.correlationId,
+      });
+      if (!result?.accessToken)
+        throw new AuthFailure('The identity endpoint returned no app-only access token.');
+      return result.accessToken;
+    } catch (error) {
+      throw error instanceof AuthFailure ? error : new AuthFailure(`App-only token: ${describe(error)}`);
+    }
+  }
+
+  private async userToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<string> {
+    const account = await this.cachedAccount(app);
+    let silentFailure: string | undefined;
+    if (account) {
+      try {
+        const result = await app.acquireTokenSilent({
+          account,
+          scopes: [PARTNER_CENTER_USER_SCOPE],
+          forceRefresh: request.forceRefresh ?? false,
+          correlationId: request.correlationId,
+        });
+        if (result?.accessToken) return result.accessToken;
+      } catch (error) {
+        silentFailure = describe(error);
+      }
+    }
+    const refreshToken = this.credentials.refreshToken;
+    if (!refreshToken) {
+      throw new AuthFailure(
+        silentFailure
+          ? `App+User token: ${silentFailure}`
+          : 'No App+User credential: configure the partner service account refresh token (secure application model).',
+      );
+    }
+    try {
+      const result = await app.acquireTokenByRefreshToken({
+        refreshToken,
+        scopes: [PARTNER_CENTER_USER_SCOPE],
+        // Without it MSAL does not cache tokens for an account it has not seen yet.
+        forceCache: true,
+        correlationId: request.correlationId,
+      });
+      if (!result?.accessToken)
+        throw new AuthFailure('The identity endpoint returned no App+User access token.');
+      return result.accessToken;
+    } catch (error) {
+      throw error instanceof AuthFailure ? error : new AuthFailure(`App+User token: ${describe(error)}`);
+    }
+  }
+
+  private async cachedAccount(app: ConfidentialClientApplication): Promise<AccountInfo | undefined> {
+    const accounts = await app.getTokenCache().getAllAccounts();
+    return accounts.find((account) => account.tenantId === this.credentials.tenantId) ?? accounts[0];
+  }
+}

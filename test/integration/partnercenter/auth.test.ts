@@ -1,0 +1,102 @@
+import { PartnerCenterError, type TokenCacheStore } from '../../../src/partnercenter';
+import { PARTNER_TENANT_ID, SimulatorHarness, rejection, type SimCustomer } from './simulatorHarness';
+
+/** The same MSAL code as in production, against the simulator's token endpoint. */
+
+let harness: SimulatorHarness;
+let customer: SimCustomer;
+
+beforeAll(async () => {
+  harness = await SimulatorHarness.start();
+  customer = await harness.customer('Alpine Ski House');
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+beforeEach(async () => {
+  await harness.clearRequests();
+});
+
+function memoryStore(): TokenCacheStore & { saved: string | null; saves: number } {
+  const store = {
+    saved: null as string | null,
+    saves: 0,
+    load: async () => store.saved,
+    save: async (serialized: string) => {
+      store.saved = serialized;
+      store.saves += 1;
+    },
+  };
+  return store;
+}
+
+async function tokenCalls(): Promise<number> {
+  return (await harness.requests()).filter((r) => r.path === `/${PARTNER_TENANT_ID}/oauth2/v2.0/token`)
+    .length;
+}
+
+describe('tokens from the simulator', () => {
+  it('gets an app-only token (client credentials) once and uses it for app operations', async () => {
+    const pc = harness.client({ credentials: { refreshToken: undefined } });
+    await pc.customers.get(customer.id);
+    await pc.budgets.get(customer.id);
+    await pc.close();
+    expect(await tokenCalls()).toBe(1);
+    const api = (await harness.requests()).filter((r) => r.path.startsWith('/v1/'));
+    expect(api.map((r) => r.tokenKind)).toEqual(['app', 'app']);
+  });
+
+  it('exchanges the refresh token for an App+User token (secure application model)', async () => {
+    const pc = harness.client();
+    await pc.usage.customerSummary(customer.id);
+    await pc.usage.customerSummary(customer.id);
+    await pc.close();
+    expect(await tokenCalls()).toBe(1);
+    const api = (await harness.requests()).filter((r) => r.path.startsWith('/v1/'));
+    expect(api.map((r) => r.tokenKind)).toEqual(['app+user', 'app+user']);
+  });
+
+  it('persists the MSAL cache through the plugin; a second client reuses both tokens without a token call', async () => {
+    const store = memoryStore();
+    const first = harness.client({ credentials: { tokenCache: store } });
+    await first.customers.get(customer.id);
+    await first.usage.customerSummary(customer.id);
+    await first.close();
+    expect(store.saves).toBeGreaterThan(0);
+    expect(await tokenCalls()).toBe(2);
+
+    await harness.clearRequests();
+    const second = harness.client({ credentials: { tokenCache: store, refreshToken: undefined } });
+    await second.customers.get(customer.id);
+    await second.usage.customerSummary(customer.id);
+    await second.close();
+    expect(await tokenCalls()).toBe(0);
+    const api = (await harness.requests()).filter((r) => r.path.startsWith('/v1/'));
+    expect(api.map((r) => [r.tokenKind, r.status])).toEqual([
+      ['app', 200],
+      ['app+user', 200],
+    ]);
+  });
+
+  it('reports a refresh token the identity endpoint never issued as an auth error, without calling Partner Center', async () => {
+    const pc = harness.client({ credentials: { refreshToken: 'never-issued-refresh-token-91c' } });
+    const error = await rejection(pc.usage.customerSummary(customer.id));
+    await pc.close();
+    expect(error).toBeInstanceOf(PartnerCenterError);
+    const authError = error as PartnerCenterError;
+    expect(authError.code).toBe('auth');
+    expect(authError.description).toContain('invalid_grant');
+    expect(JSON.stringify(authError) + authError.message).not.toContain('never-issued-refresh-token-91c');
+    expect((await harness.requests()).filter((r) => r.path.startsWith('/v1/'))).toHaveLength(0);
+  });
+
+  it('refuses an App+User operation without any App+User credential, before any HTTP call', async () => {
+    const pc = harness.client({ credentials: { refreshToken: undefined } });
+    const error = (await rejection(pc.usage.customerSummary(customer.id))) as PartnerCenterError;
+    await pc.close();
+    expect(error.code).toBe('auth');
+    expect(await harness.requests()).toHaveLength(0);
+  });
+});
