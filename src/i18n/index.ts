@@ -35,6 +35,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 const instance = i18next.createInstance();
 void instance.init({
   initAsync: false,
+  showSupportNotice: false,
   lng: 'en',
   fallbackLng: 'en',
   supportedLngs: [...LOCALES],
