@@ -18,7 +18,12 @@ export async function* paginate<T>(
   parts: RequestParts,
   options: CallOptions = {},
 ): AsyncGenerator<T, void, undefined> {
-  const pageOptions: CallOptions = { ...options, correlationId: options.correlationId ?? randomUUID() };
+  // Each page is its own logical call with its own MS-RequestId.
+  const pageOptions: CallOptions = {
+    ...options,
+    requestId: undefined,
+    correlationId: options.correlationId ?? randomUUID(),
+  };
   const requested = new Set<string>();
   let request: RequestParts | undefined = parts;
   while (request) {

@@ -116,7 +116,7 @@ export class Pipeline {
       method: operation.method,
       path,
       url,
-      requestId: randomUUID(),
+      requestId: options.requestId ?? randomUUID(),
       correlationId: options.correlationId ?? randomUUID(),
       locale: options.locale ?? this.config.locale,
     };

@@ -135,6 +135,23 @@ describe('tracing headers', () => {
     expect(log.every((r) => r.correlationId === 'turn-42')).toBe(true);
   });
 
+  it('sends the MS-RequestId the caller chose (for its audit trail), across retries', async () => {
+    await harness.fault({ method: 'GET', path: '/v1/customers/*', status: 500, times: 1 });
+    await pc.customers.get(fabrikam.id, { requestId: 'a1b2c3d4-0000-4000-8000-000000000042' });
+    const log = await logFor(customerPath());
+    expect(log.map((r) => r.requestId)).toEqual([
+      'a1b2c3d4-0000-4000-8000-000000000042',
+      'a1b2c3d4-0000-4000-8000-000000000042',
+    ]);
+  });
+
+  it('gives every page of a list its own MS-RequestId even when the caller chose one', async () => {
+    await all(pc.customers.list({ size: 50, requestId: 'a1b2c3d4-0000-4000-8000-000000000043' }));
+    const pages = await logFor('/v1/customers');
+    expect(pages.length).toBeGreaterThan(1);
+    expect(new Set(pages.map((r) => r.requestId)).size).toBe(pages.length);
+  });
+
   it('uses a new MS-RequestId for the next call', async () => {
     await pc.customers.get(fabrikam.id, { correlationId: 'turn-43' });
     await pc.customers.get(fabrikam.id, { correlationId: 'turn-43' });
