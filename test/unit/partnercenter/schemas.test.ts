@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import * as s from '../../../src/partnercenter/schemas';
 
-const SAMPLES_DIR = '/work/shared/partner-center-samples';
+import { SAMPLES_DIR } from '../../support/samples';
 
 /** Which schema reads each documented response body, by file-name prefix. */
 const SCHEMA_FOR_SAMPLE: Record<string, z.ZodTypeAny> = {
