@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { collection, seekPage } from '../http/links';
+import { ok } from '../http/reply';
+import type { RouteDef, RouteRequest } from '../http/pipeline';
+import { invalidInput } from '../state/errors';
+import {
+  meterTotals,
+  secondsUntilNextReport,
+  setBudget,
+  sumCents,
+  usageLinesOf,
+  usageSubscription,
+  usageSubscriptions,
+  utilizationRecords,
+  type Granularity,
+} from '../state/usage';
+import {
+  budgetView,
+  customerUsageSummaryView,
+  meterUsageRecordView,
+  resourceUsageRecordView,
+  subscriptionMonthlyUsageRecordView,
+  subscriptionUsageSummaryView,
+  utilizationRecordView,
+} from '../views/usage';
+import { bodyOf, customerOf, param } from './helpers';
+
+const budgetSchema = z.object({ amount: z.union([z.number(), z.null()]) }).passthrough();
+
+function timeParam(req: RouteRequest, name: string): number {
+  const value = req.query.get(name);
+  const ms = value ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw invalidInput(`The ${name} parameter must be an ISO 8601 date-time.`);
+  return ms;
+}
+
+export const usageRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/usagesummary',
+    auth: 'user',
+    family: 'usage',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      const subs = usageSubscriptions(customer);
+      const total = subs.reduce((sum, s) => sum + sumCents(usageLinesOf(customer, s.id)), 0);
+      const legacyOnly = subs.length > 0 && subs.every((s) => s.kind === 'legacyAzure');
+      return ok(customerUsageSummaryView(customer, total, legacyOnly, sim.world.now()));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/subscriptions/usagerecords',
+    auth: 'user',
+    family: 'usage',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      const now = sim.world.now();
+      const items = usageSubscriptions(customer).map((s) =>
+        subscriptionMonthlyUsageRecordView(customer, s, sumCents(usageLinesOf(customer, s.id)), now),
+      );
+      return ok(collection(items, `/customers/${customer.profile.id}/subscriptions/usagerecords`));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/subscriptions/:subscriptionId/usagesummary',
+    auth: 'user',
+    family: 'usage',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      const s = usageSubscription(customer, param(req, 'subscriptionId'));
+      return ok(
+        subscriptionUsageSummaryView(customer, s, sumCents(usageLinesOf(customer, s.id)), sim.world.now()),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/subscriptions/:subscriptionId/meterusagerecords',
+    auth: 'user',
+    family: 'usage',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      const s = usageSubscription(customer, param(req, 'subscriptionId'));
+      const now = sim.world.now();
+      const items = meterTotals(usageLinesOf(customer, s.id)).map((t) =>
+        meterUsageRecordView(customer, s.id, t, now),
+      );
+      return ok(
+        collection(items, `/customers/${customer.profile.id}/subscriptions/${s.id}/meterusagerecords`),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/subscriptions/:subscriptionId/resourceusagerecords',
+    auth: 'user',
+    family: 'usage',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      const s = usageSubscription(customer, param(req, 'subscriptionId'));
+      const now = sim.world.now();
+      const items = usageLinesOf(customer, s.id).map((l) => resourceUsageRecordView(customer, l, now));
+      return ok(
+        collection(items, `/customers/${customer.profile.id}/subscriptions/${s.id}/resourceusagerecords`),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/subscriptions/:subscriptionId/utilizations/azure',
+    auth: 'app',
+    family: 'usage',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      const s = usageSubscription(customer, param(req, 'subscriptionId'));
+      const granularity = (req.query.get('granularity') ?? 'daily').toLowerCase();
+      if (granularity !== 'daily' && granularity !== 'hourly')
+        throw invalidInput('granularity must be daily or hourly.');
+      const showDetails = (req.query.get('show_details') ?? 'true').toLowerCase() !== 'false';
+      const size = req.query.int('size', 1000, 1, 1000);
+      const records = utilizationRecords(
+        sim.world,
+        customer,
+        s,
+        timeParam(req, 'start_time'),
+        timeParam(req, 'end_time'),
+        granularity as Granularity,
+      );
+      if (records === 'notReady') {
+        return { status: 204, headers: { 'Retry-After': String(secondsUntilNextReport(sim.world)) } };
+      }
+      const seek = req.query.get('seek_operation')?.toLowerCase() === 'next';
+      const token = req.header('ms-continuationtoken');
+      if (seek && !token) throw invalidInput('seek_operation=Next needs the MS-ContinuationToken header.');
+      const selfUri = `/customers/${customer.profile.id}/subscriptions/${s.id}/utilizations/azure${req.query.without('seek_operation')}`;
+      const page = seekPage(records, {
+        kind: `utilization:${s.id.toLowerCase()}`,
+        size,
+        token: seek ? token : undefined,
+        selfUri,
+        seekParameter: 'seek_operation',
+      });
+      return ok(
+        collection(
+          page.items.map((r) => utilizationRecordView(r, showDetails)),
+          selfUri,
+          { continuationToken: page.continuationToken, next: page.next },
+        ),
+      );
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:customerId/usagebudget',
+    auth: 'app',
+    family: 'budgets',
+    handle(req, sim) {
+      return ok(budgetView(customerOf(req, sim), 'GET'));
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/customers/:customerId/usagebudget',
+    auth: 'app',
+    family: 'budgets',
+    handle(req, sim) {
+      const customer = customerOf(req, sim);
+      setBudget(sim.world, customer, bodyOf(req, budgetSchema).amount, req.actor);
+      return ok(budgetView(customer, 'PATCH'));
+    },
+  },
+];

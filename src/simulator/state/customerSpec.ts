@@ -1,0 +1,308 @@
+import { MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID } from './agreements';
+import {
+  AZURE_PLAN_AVAILABILITY_ID,
+  AZURE_PLAN_CATALOG_ITEM_ID,
+  AZURE_PLAN_PRODUCT_ID,
+  AZURE_PLAN_SKU_ID,
+  COUNTRY_CURRENCY,
+  LEGACY_AZURE_OFFER_ID,
+  LEGACY_AZURE_PRODUCT_ID,
+  RESERVATION_PRODUCT_ID,
+} from './catalog';
+import { DAY_MS, iso } from './clock';
+import { seededRandom, stableGuid, stableHex } from './ids';
+import { buildUsageLines, type UsageTarget } from './usageData';
+import type {
+  AgreementRecord,
+  AzureEntitlementRecord,
+  Contact,
+  Country,
+  CustomerProfile,
+  CustomerState,
+  EntitlementStatus,
+  OrderRecord,
+  ReservationEntitlementRecord,
+  SubscriptionRecord,
+  UpgradeBlock,
+  UsageLine,
+} from './types';
+
+/** Everything that makes a customer's situation; turned into state only when the customer is first used. */
+export interface CustomerSpec {
+  key: string;
+  companyName: string;
+  domain: string;
+  country: Country;
+  city: string;
+  region: string;
+  addressLine1: string;
+  postalCode: string;
+  contact: Contact;
+  mca: boolean;
+  cloudAgreement?: boolean;
+  plan?: { status: 'active' | 'suspended'; ageDays: number; entitlements: EntitlementStatus[] };
+  legacy?: { ageDays: number; block?: UpgradeBlock };
+  reservation?: 'active' | 'expired';
+  usageCents?: number;
+  usageResources?: number;
+  budgetCents?: number | null;
+}
+
+const CULTURE: Record<Country, { culture: string; language: string }> = {
+  US: { culture: 'en-US', language: 'en' },
+  GB: { culture: 'en-GB', language: 'en' },
+  FR: { culture: 'fr-FR', language: 'fr' },
+  DE: { culture: 'de-DE', language: 'de' },
+};
+
+export function customerIdFor(key: string): string {
+  return stableGuid(`customer:${key}`);
+}
+
+export function profileFromSpec(spec: CustomerSpec): CustomerProfile {
+  return {
+    id: customerIdFor(spec.key),
+    companyName: spec.companyName,
+    domain: spec.domain,
+    country: spec.country,
+    currency: COUNTRY_CURRENCY[spec.country],
+    ...CULTURE[spec.country],
+    city: spec.city,
+    region: spec.region,
+    addressLine1: spec.addressLine1,
+    postalCode: spec.postalCode,
+    contact: spec.contact,
+  };
+}
+
+function agreementsFor(spec: CustomerSpec, baseTime: number): AgreementRecord[] {
+  const out: AgreementRecord[] = [];
+  if (spec.cloudAgreement) {
+    out.push({
+      type: 'MicrosoftCloudAgreement',
+      templateId: MCLOUD_TEMPLATE_ID,
+      dateAgreed: iso(baseTime - 1600 * DAY_MS),
+      primaryContact: spec.contact,
+    });
+  }
+  if (spec.mca) {
+    out.push({
+      type: 'MicrosoftCustomerAgreement',
+      templateId: MCA_TEMPLATE_ID,
+      dateAgreed: iso(baseTime - 420 * DAY_MS),
+      primaryContact: spec.contact,
+    });
+  }
+  return out;
+}
+
+function planFor(spec: CustomerSpec, customerId: string, baseTime: number) {
+  if (!spec.plan) return undefined;
+  const created = baseTime - spec.plan.ageDays * DAY_MS;
+  const planId = stableGuid(`${spec.key}:plan`);
+  const orderId = stableHex(`${spec.key}:plan-order`, 12);
+  const entitlements: AzureEntitlementRecord[] = spec.plan.entitlements.map((status, i) => ({
+    id: stableGuid(`${spec.key}:azure-subscription:${i}`),
+    friendlyName: i === 0 ? 'Microsoft Azure' : `Azure subscription ${i + 1}`,
+    status,
+    planId,
+  }));
+  const subscription: SubscriptionRecord = {
+    id: planId,
+    kind: 'azurePlan',
+    offerId: AZURE_PLAN_CATALOG_ITEM_ID,
+    offerName: 'Microsoft Azure plan',
+    friendlyName: 'Microsoft Azure plan',
+    productId: AZURE_PLAN_PRODUCT_ID,
+    skuId: AZURE_PLAN_SKU_ID,
+    availabilityId: AZURE_PLAN_AVAILABILITY_ID,
+    status: spec.plan.status,
+    suspensionReasons: spec.plan.status === 'suspended' ? ['PartnerInitiated'] : [],
+    creationDate: created,
+    effectiveStartDate: created,
+    orderId,
+    autoRenewEnabled: false,
+    version: 1,
+    azureEntitlements: entitlements,
+  };
+  const order: OrderRecord = {
+    id: orderId,
+    alternateId: orderId,
+    customerId,
+    billingCycle: 'one_time',
+    currencyCode: COUNTRY_CURRENCY[spec.country],
+    creationDate: created - 5 * 60_000,
+    status: 'completed',
+    completesAt: created,
+    transactionType: 'UserPurchase',
+    lines: [
+      {
+        lineItemNumber: 0,
+        offerId: AZURE_PLAN_CATALOG_ITEM_ID,
+        productId: AZURE_PLAN_PRODUCT_ID,
+        skuId: AZURE_PLAN_SKU_ID,
+        availabilityId: AZURE_PLAN_AVAILABILITY_ID,
+        friendlyName: 'Microsoft Azure plan',
+        quantity: 1,
+        effect: 'azurePlan',
+        unitPriceCents: 0,
+        plannedSubscriptionId: planId,
+        subscriptionId: planId,
+      },
+    ],
+  };
+  return { subscription, order };
+}
+
+function legacyFor(spec: CustomerSpec, customerId: string, baseTime: number) {
+  if (!spec.legacy) return undefined;
+  const created = baseTime - spec.legacy.ageDays * DAY_MS;
+  const id = stableGuid(`${spec.key}:legacy`);
+  const orderId = stableGuid(`${spec.key}:legacy-order`);
+  const subscription: SubscriptionRecord = {
+    id,
+    kind: 'legacyAzure',
+    offerId: LEGACY_AZURE_OFFER_ID,
+    offerName: 'Microsoft Azure',
+    friendlyName: 'Microsoft Azure',
+    productId: LEGACY_AZURE_PRODUCT_ID,
+    skuId: LEGACY_AZURE_OFFER_ID,
+    status: 'active',
+    suspensionReasons: [],
+    creationDate: created,
+    effectiveStartDate: created,
+    orderId,
+    entitlementId: stableGuid(`${spec.key}:legacy-azure-subscription`),
+    autoRenewEnabled: false,
+    version: 1,
+    azureEntitlements: [],
+  };
+  const order: OrderRecord = {
+    id: orderId,
+    alternateId: stableHex(`${spec.key}:legacy-order`, 12),
+    customerId,
+    billingCycle: 'monthly',
+    currencyCode: COUNTRY_CURRENCY[spec.country],
+    creationDate: created - 5 * 60_000,
+    status: 'completed',
+    completesAt: created,
+    transactionType: 'UserPurchase',
+    lines: [
+      {
+        lineItemNumber: 0,
+        offerId: LEGACY_AZURE_OFFER_ID,
+        productId: LEGACY_AZURE_PRODUCT_ID,
+        skuId: LEGACY_AZURE_OFFER_ID,
+        availabilityId: '',
+        friendlyName: 'Microsoft Azure',
+        quantity: 1,
+        effect: 'azurePlan',
+        unitPriceCents: 0,
+        plannedSubscriptionId: id,
+        subscriptionId: id,
+      },
+    ],
+  };
+  return { subscription, order };
+}
+
+function reservationFor(spec: CustomerSpec, customerId: string, baseTime: number) {
+  if (!spec.reservation) return undefined;
+  const effective = baseTime - 400 * DAY_MS;
+  const expiry = spec.reservation === 'active' ? effective + 3 * 365 * DAY_MS : baseTime - 35 * DAY_MS;
+  const orderId = `${stableHex(`${spec.key}:ri-order`, 31)}1`;
+  const alternateId = stableHex(`${spec.key}:ri-order-alt`, 12);
+  const entitlement: ReservationEntitlementRecord = {
+    orderId,
+    orderAlternateId: alternateId,
+    lineItemId: '0',
+    productId: RESERVATION_PRODUCT_ID,
+    skuId: spec.reservation === 'active' ? '0002' : '0001',
+    quantity: 1,
+    groupId: stableHex(`${spec.key}:ri-group`, 32),
+    artifactLineItemId: stableGuid(`${spec.key}:ri-line`),
+    resourceId: stableGuid(`${spec.key}:ri-resource`),
+    reservation: {
+      reservationId: stableGuid(`${spec.key}:reservation`),
+      displayName: `VM_RI_${spec.key.replace(/[^a-z0-9]/gi, '')}`,
+      scopeType: 'Shared',
+      quantity: 1,
+      effectiveDateTime: effective,
+      expiryDateTime: expiry,
+      provisioningState: spec.reservation === 'active' ? 'Created' : 'Expired',
+    },
+  };
+  const order: OrderRecord = {
+    id: orderId,
+    alternateId,
+    customerId,
+    billingCycle: 'one_time',
+    currencyCode: COUNTRY_CURRENCY[spec.country],
+    creationDate: effective - 60 * 60_000,
+    status: 'completed',
+    completesAt: effective,
+    transactionType: 'UserPurchase',
+    lines: [
+      {
+        lineItemNumber: 0,
+        offerId: `${RESERVATION_PRODUCT_ID}:${entitlement.skuId}:DZH318Z0HM${entitlement.skuId === '0002' ? '32' : '11'}`,
+        productId: RESERVATION_PRODUCT_ID,
+        skuId: entitlement.skuId,
+        availabilityId: `DZH318Z0HM${entitlement.skuId === '0002' ? '32' : '11'}`,
+        friendlyName:
+          entitlement.skuId === '0002'
+            ? 'Reserved VM Instance, Standard_DS1_v2, US West 2, 3 Years'
+            : 'Reserved VM Instance, Standard_DS1_v2, US West 2, 1 Year',
+        quantity: 1,
+        termDuration: entitlement.skuId === '0002' ? 'P3Y' : 'P1Y',
+        effect: 'reservation',
+        unitPriceCents: entitlement.skuId === '0002' ? 98_500 : 43_800,
+        plannedSubscriptionId: entitlement.resourceId,
+      },
+    ],
+  };
+  return { entitlement, order };
+}
+
+function usageFor(spec: CustomerSpec, subscriptions: SubscriptionRecord[]): UsageLine[] {
+  const targets: UsageTarget[] = [];
+  for (const s of subscriptions) {
+    if (s.kind === 'legacyAzure' && s.entitlementId) {
+      targets.push({ subscriptionId: s.id, entitlementId: s.entitlementId, entitlementName: s.friendlyName });
+    } else if (s.kind === 'azurePlan') {
+      const active = s.azureEntitlements.filter((e) => e.status === 'active');
+      const chosen = active.length > 0 ? active : s.azureEntitlements;
+      for (const e of chosen)
+        targets.push({ subscriptionId: s.id, entitlementId: e.id, entitlementName: e.friendlyName });
+    }
+  }
+  return buildUsageLines(
+    seededRandom(`${spec.key}:usage`),
+    targets,
+    spec.usageCents ?? 0,
+    spec.usageResources ?? 4,
+  );
+}
+
+/** Builds a customer's full state from its spec; `baseTime` is the simulated time of the (re)seed. */
+export function materializeCustomer(spec: CustomerSpec, baseTime: number): CustomerState {
+  const profile = profileFromSpec(spec);
+  const plan = planFor(spec, profile.id, baseTime);
+  const legacy = legacyFor(spec, profile.id, baseTime);
+  const reservation = reservationFor(spec, profile.id, baseTime);
+  const subscriptions = [legacy?.subscription, plan?.subscription].filter(
+    (s): s is SubscriptionRecord => !!s,
+  );
+  const orders = [legacy?.order, reservation?.order, plan?.order].filter((o): o is OrderRecord => !!o);
+  return {
+    profile,
+    agreements: agreementsFor(spec, baseTime),
+    budgetCents: spec.budgetCents ?? null,
+    subscriptions,
+    reservations: reservation ? [reservation.entitlement] : [],
+    orders,
+    carts: new Map(),
+    usage: usageFor(spec, subscriptions),
+    upgradeBlock: spec.legacy?.block,
+  };
+}

@@ -1,0 +1,229 @@
+import { RESERVATION_PRODUCT_ID } from './catalog';
+import { DAY_MS, startOfUtcMonth } from './clock';
+import type { CustomerDirectory } from './customers';
+import { seededRandom, stableGuid, stableHex } from './ids';
+import type { Currency, CustomerProfile } from './types';
+
+/** One OneTimeInvoiceLineItem, amounts in cents. */
+export interface InvoiceLine {
+  invoiceNumber: string;
+  customer: CustomerProfile;
+  orderId: string;
+  orderDate: number;
+  productId: string;
+  skuId: string;
+  availabilityId: string;
+  productName: string;
+  skuName: string;
+  chargeType: string;
+  unitPriceCents: number;
+  quantity: number;
+  subtotalCents: number;
+  taxCents: number;
+  totalCents: number;
+  currency: Currency;
+  subscriptionId: string;
+  subscriptionStartDate: number;
+  subscriptionEndDate: number;
+  chargeStartDate: number;
+  chargeEndDate: number;
+  termAndBillingCycle: string;
+  billingFrequency: string;
+  referenceId: string;
+  reservationOrderId: string;
+}
+
+export interface InvoiceRecord {
+  id: string;
+  invoiceDate: number;
+  billingPeriodStartDate: number;
+  billingPeriodEndDate: number;
+  currency: Currency;
+  paid: boolean;
+  lines: InvoiceLine[];
+}
+
+interface Offer {
+  productId: string;
+  skuId: string;
+  availabilityId: string;
+  name: string;
+  unitPrice: Record<Currency, number>;
+  termMonths: number;
+  termAndBillingCycle: string;
+  billingFrequency: string;
+}
+
+const OFFERS: readonly Offer[] = [
+  {
+    productId: 'CFQ7TTC0LH18',
+    skuId: '0001',
+    availabilityId: 'CFQ7TTC0K971',
+    name: 'Microsoft 365 Business Basic',
+    unitPrice: { USD: 600, EUR: 560, GBP: 490 },
+    termMonths: 1,
+    termAndBillingCycle: 'One-Month commitment for monthly/yearly billing',
+    billingFrequency: 'Monthly',
+  },
+  {
+    productId: 'CFQ7TTC0LFLX',
+    skuId: '0002',
+    availabilityId: 'CFQ7TTC0K3Q5',
+    name: 'Microsoft 365 E3',
+    unitPrice: { USD: 3_600, EUR: 3_390, GBP: 2_970 },
+    termMonths: 12,
+    termAndBillingCycle: 'One-Year commitment for monthly/yearly billing',
+    billingFrequency: 'Monthly',
+  },
+  {
+    productId: RESERVATION_PRODUCT_ID,
+    skuId: '0001',
+    availabilityId: 'DZH318Z0HM11',
+    name: 'Reserved VM Instance, Standard_DS1_v2, US West 2, 1 Year',
+    unitPrice: { USD: 43_800, EUR: 43_800, GBP: 43_800 },
+    termMonths: 12,
+    termAndBillingCycle: 'One-Year commitment',
+    billingFrequency: 'OneTime',
+  },
+];
+
+export const TAX_RATE: Record<Currency, number> = { USD: 0, EUR: 0.2, GBP: 0.2 };
+
+function line(
+  invoiceNumber: string,
+  seed: string,
+  customer: CustomerProfile,
+  offer: Offer,
+  quantity: number,
+  periodStart: number,
+): InvoiceLine {
+  const unit = offer.unitPrice[customer.currency];
+  const subtotalCents = unit * quantity;
+  const taxCents = Math.round(subtotalCents * TAX_RATE[customer.currency]);
+  const orderDate = periodStart + DAY_MS * 2;
+  const subscriptionEnd = orderDate + offer.termMonths * 30 * DAY_MS;
+  return {
+    invoiceNumber,
+    customer,
+    orderId: stableHex(`${seed}:order`, 12),
+    orderDate,
+    productId: offer.productId,
+    skuId: offer.skuId,
+    availabilityId: offer.availabilityId,
+    productName: offer.name,
+    skuName: offer.name,
+    chargeType: 'new',
+    unitPriceCents: unit,
+    quantity,
+    subtotalCents,
+    taxCents,
+    totalCents: subtotalCents + taxCents,
+    currency: customer.currency,
+    subscriptionId: stableGuid(`${seed}:subscription`),
+    subscriptionStartDate: orderDate,
+    subscriptionEndDate: subscriptionEnd,
+    chargeStartDate: orderDate,
+    chargeEndDate: Math.min(subscriptionEnd, orderDate + 30 * DAY_MS),
+    termAndBillingCycle: offer.termAndBillingCycle,
+    billingFrequency: offer.billingFrequency,
+    referenceId: stableGuid(`${seed}:reference`),
+    reservationOrderId:
+      offer.productId === RESERVATION_PRODUCT_ID ? stableGuid(`${seed}:reservation-order`) : '',
+  };
+}
+
+function linesFor(
+  invoiceNumber: string,
+  customers: CustomerProfile[],
+  count: number,
+  periodStart: number,
+): InvoiceLine[] {
+  const rand = seededRandom(`invoice:${invoiceNumber}`);
+  return Array.from({ length: count }, (_, i) => {
+    const customer = customers[i % customers.length];
+    const offer = OFFERS[Math.floor(rand() * OFFERS.length)];
+    const quantity = offer.productId === RESERVATION_PRODUCT_ID ? 1 : 1 + Math.floor(rand() * 40);
+    return line(invoiceNumber, `${invoiceNumber}:${i}`, customer, offer, quantity, periodStart);
+  });
+}
+
+/**
+ * Partner invoices (one per currency and month, new-commerce OneTime) and unbilled line items.
+ * Every invoice's totalCharges is the sum of its line items' totalForCustomer.
+ */
+export class InvoiceBook {
+  readonly invoices: InvoiceRecord[];
+  readonly unbilledCurrent: InvoiceLine[];
+  readonly unbilledPrevious: InvoiceLine[];
+
+  constructor(directory: CustomerDirectory, baseTime: number) {
+    const named = (names: string[]) =>
+      names
+        .map((n) => directory.findByName(n))
+        .filter((e) => e !== undefined)
+        .map((e) => directory.profileOf(e));
+    const usd = named([
+      'Fabrikam Inc',
+      'Contoso Pharmaceuticals',
+      'Coho Winery',
+      'Adventure Works',
+      'Wingtip Toys',
+    ]);
+    const eur = named(['Contoso France', 'Tailspin Toys', 'Alpine Ski House', 'Litware']);
+    const gbp = named(['Northwind Traders', 'Woodgrove Bank']);
+
+    const invoice = (
+      id: string,
+      currency: Currency,
+      monthsBack: number,
+      customers: CustomerProfile[],
+      n: number,
+    ) => {
+      const periodStart = startOfUtcMonth(baseTime, monthsBack);
+      const periodEnd = startOfUtcMonth(baseTime, monthsBack - 1) - 1000;
+      return {
+        id,
+        invoiceDate: periodEnd + 1000 + 8 * DAY_MS,
+        billingPeriodStartDate: periodStart,
+        billingPeriodEndDate: periodEnd,
+        currency,
+        paid: monthsBack > 2,
+        lines: linesFor(id, customers, n, periodStart),
+      } satisfies InvoiceRecord;
+    };
+
+    this.invoices = [
+      invoice('G000100001', 'USD', 2, usd, 25),
+      invoice('G000100002', 'EUR', 2, eur, 9),
+      invoice('G000100003', 'GBP', 2, gbp, 4),
+      invoice('G000099001', 'USD', 3, usd, 10),
+    ];
+    this.unbilledPrevious = linesFor(
+      'unbilled-previous',
+      [...usd, ...eur, ...gbp],
+      8,
+      startOfUtcMonth(baseTime, 1),
+    );
+    this.unbilledCurrent = linesFor(
+      'unbilled-current',
+      [...usd, ...eur, ...gbp],
+      6,
+      startOfUtcMonth(baseTime, 0),
+    );
+    for (const l of [...this.unbilledPrevious, ...this.unbilledCurrent]) l.invoiceNumber = '';
+  }
+
+  find(id: string): InvoiceRecord | undefined {
+    const key = id.toLowerCase().replace(/^(onetime|recurring)-/, '');
+    return this.invoices.find((i) => i.id.toLowerCase() === key);
+  }
+
+  /** A reservation bought on the simulator shows in the current period's unbilled line items. */
+  addUnbilledPurchase(entry: Omit<InvoiceLine, 'invoiceNumber'>): void {
+    this.unbilledCurrent.push({ ...entry, invoiceNumber: '' });
+  }
+}
+
+export function invoiceTotalCents(invoice: InvoiceRecord): number {
+  return invoice.lines.reduce((sum, l) => sum + l.totalCents, 0);
+}

@@ -1,0 +1,102 @@
+import { AuditLog, type Actor, type AuditRecordEntry } from './audit';
+import { SimClock, startOfUtcDay } from './clock';
+import { CustomerDirectory } from './customers';
+import { PcError } from './errors';
+import { RuntimeIds } from './ids';
+import { InvoiceBook } from './invoices';
+import { PARTNER_ID } from './partner';
+import { Scheduler } from './scheduler';
+import type { CustomerState, UpgradeRecord } from './types';
+
+export interface SimulatorConfig {
+  orderCompletionDelayMs: number;
+  orderListLagMs: number;
+  upgradeCompletionDelayMs: number;
+  rateLimits: boolean;
+  /** Suspending an Azure plan answers 202 and takes effect after this much simulated time. */
+  planSuspensionDelayMs: number;
+  /** A cancelled Azure subscription stays `active` this long (the docs say about 10 minutes). */
+  entitlementCancelDelayMs: number;
+  /** Real time a checkout holds its cart: a second checkout of that cart meanwhile answers 800064. */
+  checkoutProcessingMs: number;
+}
+
+export const DEFAULT_CONFIG: SimulatorConfig = {
+  orderCompletionDelayMs: 60_000,
+  orderListLagMs: 15 * 60_000,
+  upgradeCompletionDelayMs: 120_000,
+  rateLimits: true,
+  planSuspensionDelayMs: 30_000,
+  entitlementCancelDelayMs: 10 * 60_000,
+  checkoutProcessingMs: 100,
+};
+
+/** The simulator's whole mutable state; `reseed` puts it back to the seed. */
+export class World {
+  customers!: CustomerDirectory;
+  invoices!: InvoiceBook;
+  audit!: AuditLog;
+  scheduler!: Scheduler;
+  ids!: RuntimeIds;
+  upgrades!: Map<string, UpgradeRecord>;
+  /** Simulated time of the last (re)seed, day-aligned: seed dates are relative to it. */
+  baseTime!: number;
+
+  constructor(
+    readonly clock: SimClock,
+    readonly config: SimulatorConfig,
+    private readonly initialExtraCustomers: number,
+  ) {
+    this.reseed();
+  }
+
+  /** Back to the seed; without a count, with as many generated customers as at start-up. */
+  reseed(extraCustomers: number = this.initialExtraCustomers): void {
+    this.baseTime = startOfUtcDay(this.clock.nowMs());
+    this.customers = new CustomerDirectory(extraCustomers, this.baseTime);
+    this.invoices = new InvoiceBook(this.customers, this.baseTime);
+    this.audit = new AuditLog();
+    this.scheduler = new Scheduler();
+    this.ids = new RuntimeIds('runtime');
+    this.upgrades = new Map();
+  }
+
+  now(): number {
+    return this.clock.nowMs();
+  }
+
+  /** Runs the transitions that are due; every API call starts with it. */
+  settle(): void {
+    this.scheduler.runDue(this.now());
+  }
+
+  /** The customer, or 403 20002 as Partner Center answers for a tenant that is not the partner's customer. */
+  customer(id: string): CustomerState {
+    const state = this.customers.state(id);
+    if (!state) {
+      throw new PcError(
+        403,
+        '20002',
+        `The partner ID ${PARTNER_ID} has no commerce relationship with the customer ID ${id}.`,
+      );
+    }
+    return state;
+  }
+
+  record(
+    actor: Actor,
+    customer: CustomerState,
+    entry: Pick<AuditRecordEntry, 'resourceType' | 'operationType' | 'resourceNewValue' | 'customizedData'> &
+      Partial<Pick<AuditRecordEntry, 'resourceOldValue' | 'operationStatus'>>,
+  ): void {
+    this.audit.add({
+      customerId: customer.profile.id,
+      customerName: customer.profile.companyName,
+      userPrincipalName: actor.userPrincipalName ?? '',
+      applicationId: actor.applicationId,
+      operationDate: this.now(),
+      operationStatus: entry.operationStatus ?? 'succeeded',
+      ...entry,
+    });
+  }
+}

@@ -1,0 +1,176 @@
+import { link } from '../http/links';
+import { iso, startOfUtcMonth } from '../state/clock';
+import { centsToAmount, toUsd } from '../state/money';
+import type { MeterTotal, UtilizationRecord } from '../state/usage';
+import type { CustomerState, SubscriptionRecord, UsageLine } from '../state/types';
+
+/** Billing period and freshness shared by all usage views: the current calendar month. */
+export function usagePeriod(now: number) {
+  return {
+    billingStartDate: iso(startOfUtcMonth(now)).replace('.000Z', '+00:00'),
+    billingEndDate: iso(startOfUtcMonth(now, -1)).replace('.000Z', '+00:00'),
+    lastModifiedDate: iso(now - (now % 3_600_000)).replace('.000Z', '+00:00'),
+  };
+}
+
+function currencyFields(customer: CustomerState, cents: number, legacy: boolean) {
+  return legacy
+    ? { currencyLocale: customer.profile.culture }
+    : { currencyCode: customer.profile.currency, usdTotalCost: toUsd(cents, customer.profile.currency) };
+}
+
+/**
+ * CustomerUsageSummary. Azure plan customers get `currencyCode` + `usdTotalCost`; a customer
+ * with only MS-AZR-0145P gets the legacy shape of its sample (`currencyLocale`, `id`/`name`, and
+ * the documented `ammount` spelling in `budget`).
+ */
+export function customerUsageSummaryView(
+  customer: CustomerState,
+  totalCents: number,
+  legacyOnly: boolean,
+  now: number,
+) {
+  const p = customer.profile;
+  const budgetAmount = customer.budgetCents === null ? null : centsToAmount(customer.budgetCents);
+  const budget = legacyOnly
+    ? { ammount: budgetAmount, attributes: { objectType: 'SpendingBudget' } }
+    : { amount: budgetAmount, attributes: { objectType: 'SpendingBudget' } };
+  return {
+    budget,
+    ...(legacyOnly ? { id: p.id, name: p.companyName } : {}),
+    resourceId: p.id,
+    resourceName: p.companyName,
+    ...usagePeriod(now),
+    totalCost: centsToAmount(totalCents),
+    ...currencyFields(customer, totalCents, legacyOnly),
+    links: { self: link(`/customers/${p.id}/usagesummary`) },
+    attributes: { objectType: 'CustomerUsageSummary' },
+  };
+}
+
+export function subscriptionUsageSummaryView(
+  customer: CustomerState,
+  subscription: SubscriptionRecord,
+  cents: number,
+  now: number,
+) {
+  const legacy = subscription.kind === 'legacyAzure';
+  return {
+    resourceId: subscription.id,
+    resourceName: legacy ? subscription.friendlyName : 'Azure plan',
+    ...usagePeriod(now),
+    totalCost: centsToAmount(cents),
+    ...currencyFields(customer, cents, legacy),
+    links: { self: link(`/customers/${customer.profile.id}/subscriptions/${subscription.id}/usagesummary`) },
+    attributes: { objectType: 'SubscriptionUsageSummary' },
+  };
+}
+
+export function subscriptionMonthlyUsageRecordView(
+  customer: CustomerState,
+  subscription: SubscriptionRecord,
+  cents: number,
+  now: number,
+) {
+  const legacy = subscription.kind === 'legacyAzure';
+  return {
+    status: subscription.status,
+    ...(legacy ? {} : { partnerOnRecord: '' }),
+    offerId: subscription.offerId,
+    resourceId: subscription.id,
+    id: subscription.id,
+    resourceName: legacy ? subscription.friendlyName : 'Azure plan',
+    name: legacy ? subscription.friendlyName : 'Azure plan',
+    totalCost: centsToAmount(cents),
+    ...(legacy
+      ? { currencyLocale: customer.profile.culture, usdTotalCost: 0 }
+      : { currencyCode: customer.profile.currency, usdTotalCost: toUsd(cents, customer.profile.currency) }),
+    lastModifiedDate: usagePeriod(now).lastModifiedDate,
+    attributes: { objectType: 'SubscriptionMonthlyUsageRecord' },
+  };
+}
+
+export function meterUsageRecordView(
+  customer: CustomerState,
+  subscriptionId: string,
+  total: MeterTotal,
+  now: number,
+) {
+  return {
+    subscriptionId,
+    meterId: total.meter.id,
+    meterName: total.meter.name,
+    category: total.meter.category,
+    subcategory: total.meter.subcategory,
+    quantityUsed: total.quantity,
+    unit: total.meter.unit,
+    totalCost: centsToAmount(total.cents),
+    currencyCode: customer.profile.currency,
+    usdTotalCost: toUsd(total.cents, customer.profile.currency),
+    lastModifiedDate: usagePeriod(now).lastModifiedDate,
+    attributes: { objectType: 'MeterUsageRecord' },
+  };
+}
+
+export function resourceUri(line: UsageLine): string {
+  return `/subscriptions/${line.entitlementId}/resourceGroups/${line.resourceGroup}/providers/${line.meter.resourceProvider}/${line.meter.resourceType}/${line.resourceName}`;
+}
+
+export function resourceUsageRecordView(customer: CustomerState, line: UsageLine, now: number) {
+  return {
+    subscriptionId: line.subscriptionId,
+    resourceUri: resourceUri(line),
+    resourceType: line.meter.resourceProvider,
+    entitlementId: line.entitlementId,
+    entitlementName: line.entitlementName,
+    resourceGroupName: line.resourceGroup,
+    name: line.resourceName,
+    resourceName: line.resourceName,
+    totalCost: centsToAmount(line.cents),
+    currencyCode: customer.profile.currency,
+    usdTotalCost: toUsd(line.cents, customer.profile.currency),
+    lastModifiedDate: usagePeriod(now).lastModifiedDate,
+    attributes: { objectType: 'ResourceUsageRecord' },
+  };
+}
+
+export function utilizationRecordView(record: UtilizationRecord, showDetails: boolean) {
+  const line = record.line;
+  return {
+    usageStartTime: iso(record.start),
+    usageEndTime: iso(record.end),
+    resource: {
+      id: line.meter.id,
+      name: line.meter.name,
+      category: line.meter.category,
+      subcategory: line.meter.subcategory,
+      region: 'US West 2',
+    },
+    quantity: record.quantity,
+    unit: line.meter.unit,
+    infoFields: {},
+    ...(showDetails
+      ? {
+          instanceData: {
+            resourceUri: resourceUri(line),
+            location: 'westus2',
+            partNumber: '',
+            orderNumber: '',
+            tags: {},
+            additionalInfo: {},
+          },
+        }
+      : {}),
+    attributes: { objectType: 'AzureUtilizationRecord' },
+  };
+}
+
+export function budgetView(customer: CustomerState, method: 'GET' | 'PATCH') {
+  const amount = customer.budgetCents === null ? null : centsToAmount(customer.budgetCents);
+  return {
+    amount,
+    usageSpendingBudget: amount,
+    attributes: { objectType: 'SpendingBudget' },
+    links: { self: link(`/v1/customers/${customer.profile.id}/usagebudget`, method) },
+  };
+}

@@ -1,0 +1,162 @@
+import { SimHarness, missingKeys, sample } from './simHarness';
+
+type Json = Record<string, unknown>;
+type Link = { uri: string; headers: { key: string; value: string }[] };
+type Collection = { totalCount: number; items: Json[]; continuationToken?: string; links: { next?: Link } };
+
+const cents = (n: unknown) => Math.round(Number(n) * 100);
+
+describe('simulator invoices and reconciliation line items', () => {
+  let h: SimHarness;
+
+  beforeAll(async () => {
+    h = await SimHarness.start();
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function allPages(first: string): Promise<{ items: Json[]; pages: number }> {
+    let res = await h.api<Collection>('GET', first);
+    expect(res.status).toBe(200);
+    const items = [...res.body.items];
+    let pages = 1;
+    while (res.body.links.next) {
+      const next = res.body.links.next;
+      res = await h.api<Collection>('GET', next.uri, {
+        headers: Object.fromEntries(next.headers.map((x) => [x.key, x.value])),
+      });
+      expect(res.status).toBe(200);
+      items.push(...res.body.items);
+      pages += 1;
+    }
+    return { items, pages };
+  }
+
+  it('lists invoices in the documented shape, paging with size/offset', async () => {
+    const first = await h.api<Collection>('GET', '/invoices?size=2');
+    expect(
+      missingKeys(first.body, sample('48-invoices-list-response.json'), ['items[].taxReceipts']),
+    ).toEqual([]);
+    const { items, pages } = await allPages('/invoices?size=2');
+    expect(items.map((i) => i.id).sort()).toEqual(['G000099001', 'G000100001', 'G000100002', 'G000100003']);
+    expect(pages).toBe(2);
+  });
+
+  it('gets an invoice by id for App+User only', async () => {
+    expect((await h.api('GET', '/invoices/G000100001')).body.code).toBe('900329');
+    const res = await h.user('GET', '/invoices/G000100001');
+    expect(res.status).toBe(200);
+    expect(missingKeys(res.body, sample('49-invoice-by-id-response.json'), ['taxReceipts'])).toEqual([]);
+    expect((await h.user('GET', '/invoices/G999')).status).toBe(404);
+  });
+
+  it('pages invoice line items by seek token, and they add up to the invoice total', async () => {
+    const query = 'provider=onetime&invoicelineitemtype=billinglineitems&size=10';
+    const first = await h.api<Collection>('GET', `/invoices/G000100001/lineitems?${query}`);
+    expect(
+      missingKeys(first.body, sample('50-invoice-lineitems-onetime-continuation-response.json')),
+    ).toEqual([]);
+    expect(first.body.links.next?.uri).toContain('seekOperation=Next');
+    const { items, pages } = await allPages(`/invoices/G000100001/lineitems?${query}`);
+    expect(items).toHaveLength(25);
+    expect(pages).toBe(3);
+    const invoice = await h.user('GET', '/invoices/G000100001');
+    expect(items.reduce((s, l) => s + cents(l.totalForCustomer), 0)).toBe(cents(invoice.body.totalCharges));
+  });
+
+  it('makes every invoice total equal to the sum of its line items (path form of the line items URI)', async () => {
+    const list = await h.api<Collection>('GET', '/invoices');
+    for (const invoice of list.body.items) {
+      const lines = await allPages(
+        `/invoices/OneTime-${String(invoice.id)}/lineitems/OneTime/BillingLineItems`,
+      );
+      expect(lines.items.every((l) => l.invoiceNumber === invoice.id)).toBe(true);
+      expect(lines.items.reduce((s, l) => s + cents(l.totalForCustomer), 0)).toBe(
+        cents(invoice.totalCharges),
+      );
+    }
+  });
+
+  it('serves unbilled reconciliation line items per currency and period', async () => {
+    const query = 'provider=onetime&invoicelineitemtype=billinglineitems&currencycode=usd';
+    const current = await h.api<Collection>(
+      'GET',
+      `/invoices/unbilled/lineitems?${query}&period=current&size=2000`,
+    );
+    expect(current.status).toBe(200);
+    expect(current.body.items.length).toBeGreaterThan(0);
+    expect(current.body.items.every((l) => l.currency === 'USD' && l.invoiceNumber === '')).toBe(true);
+    expect(
+      missingKeys(
+        current.body.items[0],
+        (sample('51-unbilled-recon-lineitems-response.json') as Collection).items[0],
+      ),
+    ).toEqual([]);
+    const previous = await h.api<Collection>('GET', `/invoices/unbilled/lineitems?${query}&period=previous`);
+    expect(previous.body.items.length).toBeGreaterThan(0);
+    const usage = await h.api(
+      'GET',
+      '/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&currencycode=usd',
+    );
+    expect(usage.status).toBe(400);
+  });
+});
+
+describe('simulator audit records', () => {
+  let h: SimHarness;
+
+  beforeAll(async () => {
+    h = await SimHarness.start();
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('records the mutating operations and filters them', async () => {
+    const alpine = h.id('Alpine Ski House');
+    await h.api('PATCH', `/customers/${alpine}/usagebudget`, { body: { amount: 1200 } });
+    await h.api('PATCH', `/customers/${h.id('Coho Winery')}/usagebudget`, { body: { amount: 700 } });
+    await h.api('GET', `/customers/${alpine}/usagebudget`);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const all = await h.api<Collection>('GET', `/auditrecords?startDate=${today}`);
+    expect(all.status).toBe(200);
+    expect(all.body.items).toHaveLength(2);
+    expect(all.body.items[0]).toMatchObject({
+      customerId: alpine,
+      customerName: 'Alpine Ski House',
+      resourceType: 'customer',
+      operationType: 'update_customer_spending_budget',
+      operationStatus: 'succeeded',
+      attributes: { objectType: 'AuditRecord' },
+    });
+
+    const filter = encodeURIComponent(
+      JSON.stringify({ Field: 'CustomerId', Value: alpine, Operator: 'equals' }),
+    );
+    const one = await h.api<Collection>('GET', `/auditrecords?startDate=${today}&filter=${filter}`);
+    expect(one.body.items).toHaveLength(1);
+    const byName = encodeURIComponent(
+      JSON.stringify({ Field: 'CompanyName', Value: 'winery', Operator: 'substring' }),
+    );
+    expect((await h.api<Collection>('GET', `/auditrecords?filter=${byName}`)).body.items).toHaveLength(1);
+
+    const paged = await h.api<Collection>('GET', `/auditrecords?startDate=${today}&size=1`);
+    expect(paged.body.items).toHaveLength(1);
+    const next = paged.body.links.next as Link;
+    const second = await h.api<Collection>('GET', next.uri, {
+      headers: Object.fromEntries(next.headers.map((x) => [x.key, x.value])),
+    });
+    expect(second.body.items[0].customerName).toBe('Coho Winery');
+    expect(second.body.links.next).toBeUndefined();
+  });
+
+  it('refuses a start date more than 90 days back', async () => {
+    const old = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
+    const res = await h.api('GET', `/auditrecords?startDate=${old}`);
+    expect(res.status).toBe(400);
+  });
+});
