@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startBotApp } from './bot/app';
+import { ConfigError, SANDBOX_IDENTITIES, loadConfig, type AppConfig } from './config';
+import { Scheduler } from './jobs/scheduler';
+import { createLogger, type Logger } from './logging';
+import { PartnerCenterClient, type PartnerCenterCredentials } from './partnercenter';
+import { DEFAULT_REFRESH_TOKEN, startSimulator } from './simulator';
+import { createStore, type Store } from './store';
+
+/** The sandbox's stand-in for the partner's Entra app registration (the simulator accepts any). */
+const SANDBOX_PC_CLIENT_ID = '0a5e9c1b-7d2f-4b8e-9c3a-5f1e2d4c6b8a';
+const TOKEN_CACHE_KEY = 'partner-center:msal-token-cache';
+
+/**
+ * The composition root. With no configuration it runs the sandbox: the Partner Center simulator on
+ * loopback, SQLite under ./data and the Agents Playground as the Teams client.
+ */
+async function main(): Promise<void> {
+  const started = performance.now();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
+  logger.info({ mode: config.mode, botAuth: Boolean(config.botAuth) }, 'starting Azure Plan Ops');
+
+  // Closed in reverse order of opening: the server stops taking turns first, the store closes last.
+  const closers: Array<{ name: string; close: () => Promise<void> }> = [];
+  const store = await openStore(config, logger);
+  closers.unshift({ name: 'store', close: () => store.close() });
+
+  const partnerCenter = await connectPartnerCenter(config, store, logger, closers);
+
+  const app = await startBotApp(
+    { config, logger, store, readiness: [{ name: 'partner-center', check: partnerCenter.probe }] },
+    { port: config.port, host: config.host },
+  );
+  closers.unshift({ name: 'bot server', close: () => app.server.close(config.shutdownGraceMs) });
+
+  const scheduler = new Scheduler({ leases: store.leases, logger });
+  scheduler.start();
+  closers.unshift({ name: 'scheduler', close: () => scheduler.stop() });
+
+  if (config.playground.enabled) {
+    const playground = await startPlaygroundIfInstalled(`${app.server.url}/api/messages`, config, logger);
+    if (playground) closers.unshift({ name: 'playground', close: () => playground.stop() });
+  }
+
+  const readyMs = Math.round(performance.now() - started);
+  logger.info(
+    {
+      url: `${app.server.url}/api/messages`,
+      readyMs,
+      rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    },
+    'bot ready',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const { name, close } of closers) {
+      try {
+        await close();
+      } catch (error) {
+        logger.error({ err: error, part: name }, 'error while shutting down');
+      }
+    }
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+interface PartnerCenterConnection {
+  client: PartnerCenterClient;
+  /** Readiness: Partner Center answers (a cached catalog read, so probes do not add load). */
+  probe: () => Promise<void>;
+}
+
+/** The real service when credentials are configured; otherwise the built-in simulator (sandbox only). */
+async function connectPartnerCenter(
+  config: AppConfig,
+  store: Store,
+  logger: Logger,
+  closers: Array<{ name: string; close: () => Promise<void> }>,
+): Promise<PartnerCenterConnection> {
+  const tokenCache = memoizedTokenCache(store);
+  let baseUrl: string;
+  let credentials: PartnerCenterCredentials;
+  if (config.partnerCenter) {
+    baseUrl = config.partnerCenter.baseUrl;
+    credentials = {
+      tenantId: config.partnerCenter.tenantId,
+      clientId: config.partnerCenter.clientId,
+      clientSecret: config.partnerCenter.clientSecret,
+      refreshToken: config.partnerCenter.refreshToken,
+      tokenCache,
+    };
+  } else {
+    const simulator = await startSimulator({
+      port: config.simulator.port,
+      orderCompletionDelayMs: config.simulator.orderCompletionMs,
+      orderListLagMs: config.simulator.orderListLagMs,
+      logger: logger.child({ component: 'simulator' }),
+    });
+    closers.unshift({ name: 'simulator', close: () => simulator.close() });
+    logger.info({ url: simulator.baseUrl }, 'Partner Center simulator started (sandbox)');
+    baseUrl = simulator.baseUrl;
+    credentials = {
+      tenantId: SANDBOX_IDENTITIES.tenantId,
+      clientId: SANDBOX_PC_CLIENT_ID,
+      clientSecret: 'sandbox-secret',
+      refreshToken: DEFAULT_REFRESH_TOKEN,
+      tokenCache,
+      identityBaseUrl: simulator.baseUrl,
+    };
+  }
+  const client = new PartnerCenterClient({
+    baseUrl,
+    credentials,
+    logger: logger.child({ component: 'partner-center' }),
+    applicationName: config.partnerCenter?.applicationName ?? 'AzurePlanOps',
+    timeoutMs: config.partnerCenter?.timeoutMs,
+  });
+  const probe = async () => {
+    await client.catalog.listProducts('US', { targetView: 'MicrosoftAzure' });
+  };
+  return { client, probe };
+}
+
+/**
+ * MSAL reads its cache before every token request; keep the last value in memory for a few seconds
+ * so that a burst of Partner Center calls reads the database once. Saves write through, so other
+ * instances see a rotated refresh token at their next read.
+ */
+function memoizedTokenCache(store: Store, ttlMs = 30_000) {
+  let cached: { value: string | null; at: number } | undefined;
+  return {
+    async load(): Promise<string | null> {
+      if (cached && Date.now() - cached.at < ttlMs) return cached.value;
+      const value = (await store.kv.get(TOKEN_CACHE_KEY)) ?? null;
+      cached = { value, at: Date.now() };
+      return value;
+    },
+    async save(serialized: string): Promise<void> {
+      await store.kv.set(TOKEN_CACHE_KEY, serialized);
+      cached = { value: serialized, at: Date.now() };
+    },
+  };
+}
+
+interface PlaygroundLauncher {
+  startPlayground(options: {
+    botEndpoint: string;
+    port?: number;
+    logger?: Logger;
+  }): Promise<{ url: string; stop(): Promise<void> }>;
+}
+
+/** The Agents Playground is a development dependency: present in the sandbox, absent in production images. */
+async function startPlaygroundIfInstalled(
+  botEndpoint: string,
+  config: AppConfig,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  try {
+    require.resolve('@microsoft/m365agentsplayground/package.json');
+  } catch {
+    logger.warn(
+      'the Agents Playground is not installed (npm install without --omit=dev); chat with the bot another way',
+    );
+    return undefined;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startPlayground } = require(
+    path.join(__dirname, '../scripts/playgroundLauncher'),
+  ) as PlaygroundLauncher;
+  const playground = await startPlayground({ botEndpoint, port: config.playground.port, logger });
+  logger.info({ url: playground.url }, `Open ${playground.url} in your browser to chat with the bot`);
+  process.stdout.write(`\n  Azure Plan Ops is ready. Open ${playground.url} to chat with it.\n\n`);
+  return playground;
+}
+
+async function openStore(config: AppConfig, logger: Logger): Promise<Store> {
+  if (config.database.kind === 'postgres') return createStore({ databaseUrl: config.database.url, logger });
+  if (config.database.path !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(config.database.path)), { recursive: true });
+  }
+  return createStore({ sqlitePath: config.database.path, logger });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Azure Plan Ops failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
