@@ -31,7 +31,7 @@ export interface WatchRepository {
   /** Creates or replaces a watch; a current claim on it is kept. */
   upsert(input: WatchInput): Promise<Watch>;
   /** Claims up to `limit` watches whose time has come and that nobody holds. */
-  due(now: number, limit: number, holder: string, leaseMs: number): Promise<Watch[]>;
+  due(now: number, limit: number, holder: string, leaseMs: number, kind?: WatchKind): Promise<Watch[]>;
   /** Releases our claim and sets the next run; false if we no longer hold the watch. */
   reschedule(id: string, holder: string, nextRunAt: number, payload?: JsonObject): Promise<boolean>;
   /** Deletes a watch we hold; false if we no longer hold it. */
@@ -75,7 +75,7 @@ export function watchRepository(ctx: RepositoryContext): WatchRepository {
       return fromRow(row);
     },
 
-    async due(now, limit, holder, leaseMs) {
+    async due(now, limit, holder, leaseMs, kind) {
       if (limit <= 0) return [];
       // One UPDATE … WHERE id IN (SELECT …) statement: the outer WHERE repeats the "not held"
       // condition, which PostgreSQL re-checks on the latest row version after waiting for a
@@ -97,6 +97,7 @@ export function watchRepository(ctx: RepositoryContext): WatchRepository {
               .selectFrom('watches')
               .select('id')
               .where('next_run_at', '<=', now)
+              .$if(kind !== undefined, (qb) => qb.where('kind', '=', kind as WatchKind))
               .where((w) => w.or([w('lease_expires_at', 'is', null), w('lease_expires_at', '<=', now)]))
               .orderBy('next_run_at')
               .orderBy('id')

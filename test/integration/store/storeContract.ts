@@ -648,6 +648,17 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
         await expect(store.watches.complete('order-1', 'instance-a')).resolves.toBe(false);
       });
 
+      it('claims only the kind a watcher asks for', async () => {
+        const now = clock.now();
+        await store.watches.upsert({ id: 'kind-order', kind: 'order', payload: {}, nextRunAt: now });
+        await store.watches.upsert({ id: 'kind-upgrade', kind: 'upgrade', payload: {}, nextRunAt: now });
+        const orders = await store.watches.due(now, 10, 'instance-a', 30_000, 'order');
+        expect(orders.map((w) => w.id)).toEqual(['kind-order']);
+        const upgrade = await store.watches.get('kind-upgrade');
+        expect(upgrade).toMatchObject({ attempts: 0 });
+        expect(upgrade?.leaseHolder).toBeUndefined();
+      });
+
       it('hands each watch to only one of two instances claiming at once', async () => {
         const now = clock.now();
         for (let i = 0; i < 12; i++) {
