@@ -1,0 +1,98 @@
+import type { Availability, PartnerCenterClient } from '../partnercenter';
+import { AZURE_TARGET_VIEW } from './azurePlan';
+
+export interface CatalogChoice {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+export interface SkuChoice extends CatalogChoice {
+  billingCycles: string[];
+  minimumQuantity: number;
+  maximumQuantity: number;
+}
+
+export interface AvailabilityChoice extends CatalogChoice {
+  catalogItemId: string;
+  currency?: string;
+  segment?: string;
+}
+
+interface CatalogScope {
+  country: string;
+  customerId: string;
+  correlationId: string;
+}
+
+/**
+ * The customer-scoped MicrosoftAzure catalog (what this customer can buy), in the customer's
+ * country. Reads go through the client's per-country cache; the executor reads the availability
+ * fresh again right before the cart.
+ */
+export async function listAzureProducts(
+  pc: PartnerCenterClient,
+  scope: CatalogScope,
+): Promise<CatalogChoice[]> {
+  const products = await pc.catalog.listProducts(scope.country, {
+    targetView: AZURE_TARGET_VIEW,
+    customerId: scope.customerId,
+    correlationId: scope.correlationId,
+  });
+  return products.map((p) => choice(p.id, p.title, p.description));
+}
+
+export async function listSkus(
+  pc: PartnerCenterClient,
+  scope: CatalogScope & { productId: string },
+): Promise<SkuChoice[]> {
+  const skus = await pc.catalog.listSkus(scope.country, scope.productId, {
+    customerId: scope.customerId,
+    correlationId: scope.correlationId,
+  });
+  return skus.map((s) => ({
+    ...choice(s.id, s.title, s.description),
+    billingCycles: [...(s.supportedBillingCycles ?? [])],
+    minimumQuantity: s.minimumQuantity ?? 1,
+    maximumQuantity: s.maximumQuantity ?? s.minimumQuantity ?? 1,
+  }));
+}
+
+/** Only purchasable availabilities (the legacy 0145P offer has none). */
+export async function listAvailabilities(
+  pc: PartnerCenterClient,
+  scope: CatalogScope & { productId: string; skuId: string },
+): Promise<AvailabilityChoice[]> {
+  const availabilities = await pc.catalog.listAvailabilities(scope.country, scope.productId, scope.skuId, {
+    customerId: scope.customerId,
+    correlationId: scope.correlationId,
+  });
+  return availabilities.filter((a) => a.isPurchasable !== false).map(availabilityChoice);
+}
+
+export function availabilityChoice(a: Availability): AvailabilityChoice {
+  const currency = currencyOf(a);
+  const skuTitle = embeddedTitle(a.sku);
+  return {
+    ...choice(a.id, skuTitle ?? a.id, undefined),
+    catalogItemId: a.catalogItemId,
+    ...(currency ? { currency } : {}),
+    ...(a.segment ? { segment: a.segment } : {}),
+  };
+}
+
+export function currencyOf(a: Availability): string | undefined {
+  const currency = a.defaultCurrency;
+  if (!currency) return undefined;
+  return typeof currency === 'string' ? currency : currency.code;
+}
+
+function embeddedTitle(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('title' in value)) return undefined;
+  const title = (value as { title: unknown }).title;
+  return typeof title === 'string' && title !== '' ? title : undefined;
+}
+
+function choice(id: string, title: string, description: string | null | undefined): CatalogChoice {
+  return { id, title, ...(description ? { description } : {}) };
+}

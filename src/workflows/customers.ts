@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { Customer, PartnerCenterClient } from '../partnercenter';
+import { isCustomerNotFound } from './pcErrors';
+
+export interface CustomerSummary {
+  id: string;
+  companyName: string;
+  domain: string;
+  tenantId?: string;
+  /** ISO 3166 alpha-2 from the company or billing address; the catalog is asked in this country. */
+  country?: string;
+  /** Partner Center's customer resource carries no currency; the availability does (defaultCurrency). */
+  currency?: string;
+}
+
+export interface FindCustomersOptions {
+  correlationId: string;
+  /** At most this many matches (default 10). */
+  limit?: number;
+  /**
+   * When the prefix search finds nothing, how many customers of the directory are read to look for
+   * the query inside names and without accents (default 2,000; 0 disables the fallback).
+   */
+  scanLimit?: number;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PREFIX_RESULTS_CAP = 50;
+const SCAN_PAGE_SIZE = 500;
+
+/**
+ * Finds customers by what an operator types: a GUID is a customer id (or its tenant id, which is
+ * the same for CSP customers), something with a dot is a domain, anything else a company name.
+ * Partner Center only matches prefixes (case-insensitively); when that finds nothing, a bounded
+ * scan of the directory matches inside names, ignoring case and accents. Exact names come first.
+ */
+export async function findCustomers(
+  pc: PartnerCenterClient,
+  query: string,
+  options: FindCustomersOptions,
+): Promise<CustomerSummary[]> {
+  const text = query.trim();
+  const limit = options.limit ?? 10;
+  if (text === '' || limit <= 0) return [];
+  const call = { correlationId: options.correlationId };
+
+  if (GUID.test(text)) {
+    try {
+      return [summarizeCustomer(await pc.customers.get(text, call))];
+    } catch (error) {
+      if (isCustomerNotFound(error)) return [];
+      throw error;
+    }
+  }
+
+  if (text.includes('.')) {
+    const found = await take(pc.customers.search({ domain: text }, call), PREFIX_RESULTS_CAP);
+    return rank(found.map(summarizeCustomer), text, (c) => c.domain).slice(0, limit);
+  }
+
+  let found = (await take(pc.customers.search({ companyName: text }, call), PREFIX_RESULTS_CAP)).map(
+    summarizeCustomer,
+  );
+  const scanLimit = options.scanLimit ?? 2_000;
+  if (found.length === 0 && scanLimit > 0) {
+    const wanted = normalizeName(text);
+    const directory = await take(pc.customers.list({ ...call, size: SCAN_PAGE_SIZE }), scanLimit);
+    found = directory.map(summarizeCustomer).filter((c) => normalizeName(c.companyName).includes(wanted));
+  }
+  return rank(found, text, (c) => c.companyName).slice(0, limit);
+}
+
+/** Lower case, no accents, single spaces: "  Société  Générale" → "societe generale". */
+export function normalizeName(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Exact matches, then prefix matches, then the rest; alphabetical within each group. */
+export function rank<T>(items: readonly T[], query: string, key: (item: T) => string): T[] {
+  const wanted = normalizeName(query);
+  const score = (item: T): number => {
+    const value = normalizeName(key(item));
+    if (value === wanted) return 0;
+    if (value.startsWith(wanted)) return 1;
+    return 2;
+  };
+  return [...items].sort((a, b) => score(a) - score(b) || key(a).localeCompare(key(b)));
+}
+
+const addressSchema = z.object({ country: z.string().min(2).optional() }).passthrough();
+const profileAddressSchema = z
+  .object({ address: addressSchema.optional(), defaultAddress: addressSchema.optional() })
+  .passthrough();
+
+export function summarizeCustomer(customer: Customer): CustomerSummary {
+  const company = profileAddressSchema.safeParse(customer.companyProfile);
+  const billing = profileAddressSchema.safeParse(customer.billingProfile ?? {});
+  const country =
+    (company.success ? company.data.address?.country : undefined) ??
+    (billing.success ? billing.data.defaultAddress?.country : undefined);
+  const tenantId = customer.companyProfile.tenantId ?? undefined;
+  return {
+    id: customer.id,
+    companyName: customer.companyProfile.companyName,
+    domain: customer.companyProfile.domain,
+    ...(tenantId ? { tenantId } : {}),
+    ...(country ? { country: country.toUpperCase() } : {}),
+  };
+}
+
+async function take<T>(items: AsyncIterable<T>, max: number): Promise<T[]> {
+  const result: T[] = [];
+  if (max <= 0) return result;
+  for await (const item of items) {
+    result.push(item);
+    if (result.length >= max) break;
+  }
+  return result;
+}

@@ -1,0 +1,11 @@
+export * from './notifier';
+export * from './customers';
+export * from './purchaseChecks';
+export * from './catalogNavigator';
+export * from './purchasePayload';
+export * from './requestService';
+export * from './purchaseExecutor';
+export * from './orderWatcher';
+export * from './orders';
+export * from './azurePlan';
+export { RolePolicy, type Caller, type Role, type RoleSettings } from './roles';
