@@ -81,7 +81,9 @@ class EchoBot {
           );
           return;
         }
-        res.writeHead(200).end();
+        // Not chained: restify, loaded by other suites in this worker, patches writeHead to return nothing.
+        res.writeHead(200);
+        res.end();
         if (activity.type === 'message' && activity.text !== undefined) void this.reply(activity);
       });
     });
