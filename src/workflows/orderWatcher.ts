@@ -45,7 +45,8 @@ export function orderWatchFor(
     requestId: request.id,
     customerId: request.customerId,
     orderIds: [...orderIds],
-    delayMs,
+    // A zero delay would make a payload the watcher refuses; one millisecond is "at once".
+    delayMs: Math.max(1, delayMs),
     polls: 0,
   };
   return { id: `order:${request.id}`, kind: ORDER_WATCH_KIND, requestId: request.id, payload, nextRunAt };

@@ -245,10 +245,12 @@ export class RequestService {
   > {
     const request = await this.deps.store.requests.get(requestId);
     if (!request) return { ok: false, reason: 'not-found' };
+    // The more precise refusal first: a requester is told they cannot decide their own request,
+    // whatever their roles.
+    if (this.isRequester(request, caller)) return { ok: false, reason: 'own-request', request };
     if (!this.deps.roles.has(caller, 'approver') && !this.deps.roles.has(caller, 'admin')) {
       return { ok: false, reason: 'not-approver', request };
     }
-    if (this.isRequester(request, caller)) return { ok: false, reason: 'own-request', request };
     if (request.state !== 'requested') return { ok: false, reason: 'not-pending', request };
     if (request.expiresAt !== undefined && request.expiresAt <= this.now()) {
       const expired = await this.expire(request, correlationId);
