@@ -6,6 +6,8 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationReference,
+  type SearchInvokeResponse,
+  type SearchInvokeValue,
 } from 'botbuilder';
 import { renderCard } from '../cards/render';
 import { t } from '../i18n';
@@ -31,6 +33,13 @@ export interface BotDeps {
   verbs: VerbHandlers;
   /** Runs before command routing; returns true when an active dialog consumed the turn. */
   continueDialog?: (context: TurnContext, services: TurnServices) => Promise<boolean>;
+  /** Answers `application/search` (Input.ChoiceSet typeahead through Data.Query) for a dataset. */
+  search?: (
+    context: TurnContext,
+    services: TurnServices,
+    dataset: string,
+    queryText: string,
+  ) => Promise<Array<{ title: string; value: string }>>;
 }
 
 /**
@@ -90,6 +99,20 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     }
     services.logger.info({ verb }, 'card action');
     return handler({ context, services, data: invokeValue.action.data ?? {}, verb });
+  }
+
+  protected override async onSearchInvoke(
+    context: TurnContext,
+    invokeValue: SearchInvokeValue,
+  ): Promise<SearchInvokeResponse> {
+    const services = this.services(context);
+    // Teams puts the Data.Query's dataset next to queryText in the invoke's value.
+    const dataset = (context.activity.value as { dataset?: unknown } | undefined)?.dataset;
+    const results =
+      this.deps.search && typeof dataset === 'string'
+        ? await this.deps.search(context, services, dataset, String(invokeValue.queryText ?? ''))
+        : [];
+    return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

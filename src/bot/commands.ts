@@ -6,9 +6,9 @@
 export const COMMANDS = {
   help: { aliases: ['help', 'aide', '?'], available: true },
   whoami: { aliases: ['whoami', 'quisuisje'], available: true },
-  buy: { aliases: ['buy', 'acheter'], available: false },
-  orders: { aliases: ['orders', 'commandes'], available: false },
-  order: { aliases: ['order', 'commande'], available: false },
+  buy: { aliases: ['buy', 'acheter'], available: true },
+  orders: { aliases: ['orders', 'commandes'], available: true },
+  order: { aliases: ['order', 'commande'], available: true },
   plans: { aliases: ['plans', 'plan'], available: false },
   suspend: { aliases: ['suspend', 'suspendre'], available: false },
   reactivate: { aliases: ['reactivate', 'reactiver'], available: false },
@@ -18,7 +18,7 @@ export const COMMANDS = {
   alerts: { aliases: ['alerts', 'alertes'], available: false },
   invoices: { aliases: ['invoices', 'factures'], available: false },
   recon: { aliases: ['recon', 'rapprochement'], available: false },
-  requests: { aliases: ['requests', 'demandes'], available: false },
+  requests: { aliases: ['requests', 'demandes'], available: true },
   audit: { aliases: ['audit'], available: false },
 } satisfies Record<string, { aliases: string[]; available: boolean }>;
 

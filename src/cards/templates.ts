@@ -1,6 +1,7 @@
 import help from './templates/help.json';
 import notice from './templates/notice.json';
 import whoami from './templates/whoami.json';
+import { purchaseTemplates } from './purchaseTemplates';
 
 interface TemplateEntry {
   template: object;
@@ -13,6 +14,7 @@ export const templates = {
   help: { template: help, strings: ['help', 'common'] },
   whoami: { template: whoami, strings: ['whoami', 'common'] },
   notice: { template: notice, strings: ['common'] },
+  ...purchaseTemplates,
 } satisfies Record<string, TemplateEntry>;
 
 export type CardName = keyof typeof templates;

@@ -1,14 +1,18 @@
 import i18next, { type TFunction } from 'i18next';
 import enBot from './locales/en/bot.json';
+import enPartnerCenter from './locales/en/partnercenter.json';
+import enPurchase from './locales/en/purchase.json';
 import frBot from './locales/fr/bot.json';
+import frPartnerCenter from './locales/fr/partnercenter.json';
+import frPurchase from './locales/fr/purchase.json';
 
 export type Locale = 'en' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 /** The catalogs, one JSON file per area; deep-merged per locale. */
 const catalogs: Record<Locale, Record<string, unknown>[]> = {
-  en: [enBot],
-  fr: [frBot],
+  en: [enBot, enPartnerCenter, enPurchase],
+  fr: [frBot, frPartnerCenter, frPurchase],
 };
 
 export function registerCatalog(locale: Locale, catalog: Record<string, unknown>): void {

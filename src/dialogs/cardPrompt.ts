@@ -1,0 +1,158 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { AdaptiveCard } from '../cards/render';
+import { presentCard, refuseSubmission } from './cardTurn';
+
+/** The verb of every card action a card dialog answers. */
+export const CARD_DIALOG_VERB = 'purchase.submit';
+
+/** What one input of a card may carry when a given action submits it. */
+export interface CardFieldRule {
+  required?: boolean;
+  /** The value must be one of these (the choices the dialog offered). */
+  oneOf?: string[];
+  /** Also accept values the typeahead search of this dataset offered to this user. */
+  offeredBy?: string;
+  maxLength?: number;
+  /** A regular expression the whole value must match. */
+  pattern?: string;
+  integer?: { min: number; max: number };
+}
+
+export interface CardPromptOptions {
+  card: AdaptiveCard;
+  /** The step token the card's actions carry; one submission per token. */
+  token: string;
+  /** Each action the card offers, with the rules of the inputs it submits. */
+  actions: Record<string, Record<string, CardFieldRule>>;
+}
+
+export interface CardSubmission {
+  action: string;
+  values: Record<string, string>;
+  /** Chosen by the dialog because it was the only choice (no card was shown for it). */
+  auto?: boolean;
+}
+
+export interface CardPromptServices {
+  /** Takes the step token once and for all; false if another submission took it first. */
+  claimToken(context: TurnContext, token: string): Promise<boolean>;
+  /** Values a typeahead search (`application/search`) offered to this user in this conversation. */
+  offered(context: TurnContext, dataset: string): Promise<string[]>;
+}
+
+const submissionSchema = z
+  .object({ token: z.string().min(1).max(64), action: z.string().min(1).max(40) })
+  .passthrough();
+const inputValue = z.union([z.string(), z.number().finite(), z.boolean()]).optional();
+
+interface PromptState {
+  options: CardPromptOptions;
+}
+
+type Verdict =
+  { kind: 'accepted'; submission: CardSubmission } | { kind: 'incomplete' } | { kind: 'refused' };
+
+/**
+ * A step that shows a card and waits for its submission: an Action.Execute invoke (the answer to
+ * the invoke carries the next card, so the card is updated in place) or an Action.Submit message.
+ * Card data is untrusted: the token must be the current step's, the action one the card offered,
+ * each choice one the dialog offered. Anything else is refused and changes nothing.
+ */
+export class CardPrompt extends Dialog<CardPromptOptions> {
+  constructor(
+    dialogId: string,
+    private readonly services: CardPromptServices,
+  ) {
+    super(dialogId);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: CardPromptOptions): Promise<DialogTurnResult> {
+    if (!options) throw new TypeError('CardPrompt needs options (card, token, actions)');
+    const state: PromptState = { options };
+    Object.assign(dc.activeDialog?.state ?? {}, state);
+    presentCard(dc.context, options.card);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = dc.activeDialog?.state as PromptState | undefined;
+    if (!state?.options) {
+      refuseSubmission(dc.context);
+      return Dialog.EndOfTurn;
+    }
+    const verdict = await this.judge(dc.context, state.options);
+    if (verdict.kind === 'refused') {
+      refuseSubmission(dc.context);
+      return Dialog.EndOfTurn;
+    }
+    if (verdict.kind === 'incomplete') {
+      presentCard(dc.context, state.options.card);
+      return Dialog.EndOfTurn;
+    }
+    if (!(await this.services.claimToken(dc.context, state.options.token))) {
+      refuseSubmission(dc.context);
+      return Dialog.EndOfTurn;
+    }
+    return dc.endDialog(verdict.submission);
+  }
+
+  private async judge(context: TurnContext, options: CardPromptOptions): Promise<Verdict> {
+    const data = submittedData(context);
+    const parsed = submissionSchema.safeParse(data);
+    if (!parsed.success || parsed.data.token !== options.token) return { kind: 'refused' };
+    if (!Object.hasOwn(options.actions, parsed.data.action)) return { kind: 'refused' };
+    const rules = options.actions[parsed.data.action];
+    const values: Record<string, string> = {};
+    let incomplete = false;
+    for (const [field, rule] of Object.entries(rules)) {
+      const raw = inputValue.safeParse(parsed.data[field]);
+      if (!raw.success) return { kind: 'refused' };
+      const value = raw.data === undefined ? '' : String(raw.data).trim();
+      if (value === '') {
+        if (rule.required) incomplete = true;
+        values[field] = '';
+        continue;
+      }
+      if (!(await this.valueAllowed(context, value, rule))) return { kind: 'refused' };
+      values[field] = value;
+    }
+    if (incomplete) return { kind: 'incomplete' };
+    return { kind: 'accepted', submission: { action: parsed.data.action, values } };
+  }
+
+  private async valueAllowed(context: TurnContext, value: string, rule: CardFieldRule): Promise<boolean> {
+    if (rule.maxLength !== undefined && value.length > rule.maxLength) return false;
+    if (rule.pattern !== undefined && !new RegExp(`^(?:${rule.pattern})$`).test(value)) return false;
+    if (rule.integer) {
+      if (!/^\d{1,9}$/.test(value)) return false;
+      const n = Number(value);
+      if (n < rule.integer.min || n > rule.integer.max) return false;
+    }
+    if (rule.oneOf || rule.offeredBy) {
+      if (rule.oneOf?.includes(value)) return true;
+      if (rule.offeredBy) return (await this.services.offered(context, rule.offeredBy)).includes(value);
+      return false;
+    }
+    return true;
+  }
+}
+
+/** The data of a card submission: an Action.Execute invoke's `action.data`, or an Action.Submit message's value. */
+export function submittedData(context: TurnContext): unknown {
+  const activity = context.activity;
+  if (activity.type === ActivityTypes.Invoke) {
+    const value = activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
+    return value?.action?.verb === CARD_DIALOG_VERB ? value.action.data : undefined;
+  }
+  if (
+    activity.type === ActivityTypes.Message &&
+    typeof activity.value === 'object' &&
+    activity.value !== null
+  ) {
+    const { verb, ...data } = activity.value as Record<string, unknown>;
+    return verb === undefined || verb === CARD_DIALOG_VERB ? data : undefined;
+  }
+  return undefined;
+}

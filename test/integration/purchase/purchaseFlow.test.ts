@@ -1,0 +1,631 @@
+import {
+  APPROVALS_CHANNEL,
+  APPROVER,
+  OUTSIDER,
+  REQUESTER,
+  cardAction,
+  type TeamsUser,
+} from '../../support/teamsActivities';
+import { startPurchaseHarness, type PurchaseHarness } from './harness';
+import { TeamsThread, actionOf, choicesOf, inputOf, textOf, type InvokeAnswer } from './teamsDriver';
+
+const AZURE_PLAN = 'DZH318Z0BPS6';
+const COMMERCIAL = 'DZH318Z0BML6';
+
+describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
+  let harness: PurchaseHarness;
+  const latencies: Array<{ step: string; ms: number }> = [];
+
+  beforeAll(async () => {
+    harness = await startPurchaseHarness({ orderCompletionDelayMs: 1_000 });
+  });
+
+  beforeEach(async () => {
+    await harness.simulator.reseed();
+  });
+
+  afterEach(async () => {
+    await harness.executor.drain();
+  });
+
+  afterAll(async () => {
+    await harness.close();
+    const lines = latencies.map(({ step, ms }) => `  ${step.padEnd(32)} ${ms.toFixed(1)} ms`);
+    process.stdout.write(`\nCard turn latency (invoke → answer):\n${lines.join('\n')}\n`);
+  });
+
+  const thread = () => {
+    const created = new TeamsThread(harness);
+    return created;
+  };
+  const record = (t: TeamsThread) => latencies.push(...t.latencies.splice(0));
+
+  /** `buy <query>` by Megan; returns the card the bot posted and its activity id. */
+  async function startBuying(t: TeamsThread, query: string, user: TeamsUser = REQUESTER) {
+    const sent = await t.say(user, `buy ${query}`);
+    expect(sent).toHaveLength(1);
+    const [first] = sent;
+    if (!first.card) throw new Error(`expected a card, got ${JSON.stringify(first)}`);
+    return { cardId: first.id, card: first.card };
+  }
+
+  /** Drives a customer (one match) through the catalog to a submitted request. */
+  async function submitRequest(t: TeamsThread, customer: string, requester: TeamsUser = REQUESTER) {
+    const { cardId, card: productPicker } = await startBuying(t, customer, requester);
+    const skuStep = await t.click(
+      requester,
+      cardId,
+      actionOf(productPicker, { action: 'select' }),
+      { choice: AZURE_PLAN },
+      'product picked',
+    );
+    const availabilityPicker = required(skuStep.card);
+    const confirm = required(
+      (
+        await t.click(
+          requester,
+          cardId,
+          actionOf(availabilityPicker, { action: 'select' }),
+          { choice: COMMERCIAL },
+          'availability picked',
+        )
+      ).card,
+    );
+    const submitted = await t.click(
+      requester,
+      cardId,
+      actionOf(confirm, { action: 'submit' }),
+      {},
+      'submitted',
+    );
+    const requestId = String(actionOf(required(submitted.card), { verb: 'request.cancel' }).requestId);
+    record(t);
+    return { cardId, requestId, requesterCard: required(submitted.card) };
+  }
+
+  async function customerId(name: string): Promise<string> {
+    return (await harness.simulator.customer(name)).id;
+  }
+
+  it('takes a purchase from "buy contoso" to a completed Azure plan, as two Teams users', async () => {
+    const t = thread();
+    await t.say(APPROVER, 'requests'); // Adele has talked to the bot: her MRI is known
+
+    // Several customers match: the picker offers them.
+    const { cardId, card: picker } = await startBuying(t, 'contoso');
+    expect(textOf(picker)).toContain('Several customers match');
+    const pharma = await customerId('Contoso Pharmaceuticals');
+    expect(choicesOf(picker, 'customerId')).toEqual(
+      expect.arrayContaining([pharma, await customerId('Contoso France')]),
+    );
+    expect(inputOf(picker, 'customerId')['choices.data']).toEqual({
+      type: 'Data.Query',
+      dataset: 'customers',
+    });
+
+    // Each step answers the invoke with the next card: the same card, updated in place.
+    const products = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(picker, { action: 'select' }),
+      { customerId: pharma },
+      'customer picked',
+    );
+    const productPicker = required(products.card);
+    expect(choicesOf(productPicker, 'choice')).toContain(AZURE_PLAN);
+    const availabilities = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(productPicker, { action: 'select' }),
+      { choice: AZURE_PLAN },
+      'product picked',
+    );
+    const availabilityPicker = required(availabilities.card);
+    expect(textOf(availabilityPicker)).toContain('Microsoft Azure plan (the only choice)');
+    expect(choicesOf(availabilityPicker, 'choice')).toContain(COMMERCIAL);
+    const confirmation = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(availabilityPicker, { action: 'select' }),
+      { choice: COMMERCIAL },
+      'availability picked',
+    );
+    const confirm = required(confirmation.card);
+    for (const expected of [
+      'Contoso Pharmaceuticals',
+      'US',
+      'USD',
+      'Microsoft Azure plan',
+      `${AZURE_PLAN}:0001:${COMMERCIAL}`,
+      'one_time',
+      'Submit for approval',
+    ]) {
+      expect(textOf(confirm)).toContain(expected);
+    }
+    expect(t.sentHere().filter((s) => s.method === 'POST')).toHaveLength(2); // "requests" answer + the picker
+
+    // Submit: the confirmation card becomes the request card, for everyone.
+    const submitted = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(confirm, { action: 'submit' }),
+      {},
+      'submitted',
+    );
+    const requesterView = required(submitted.card);
+    const requestId = String(actionOf(requesterView, { verb: 'request.cancel' }).requestId);
+    expect(() => actionOf(requesterView, { verb: 'request.approve' })).toThrow();
+    const shared = t.sentHere().filter((s) => s.method === 'PUT' && s.id === cardId);
+    expect(shared).toHaveLength(1);
+    const sharedCard = required(shared[0].card);
+    expect(sharedCard.refresh?.action.verb).toBe('request.refresh');
+    expect(sharedCard.refresh?.userIds).toEqual([REQUESTER.id, APPROVER.id]);
+    expect((await harness.requests.get(requestId))?.activityId).toBe(cardId);
+
+    // Adele's client refreshes: she sees Approve and Reject; Lee (not an approver) reads only.
+    const refresh = required(sharedCard.refresh).action;
+    const adeleView = required(
+      (await t.click(APPROVER, cardId, { verb: refresh.verb, ...refresh.data }, {}, 'refresh (approver)'))
+        .card,
+    );
+    actionOf(adeleView, { verb: 'request.approve' });
+    actionOf(adeleView, { verb: 'request.reject' });
+    const leeView = required(
+      (await t.click(OUTSIDER, cardId, { verb: 'request.refresh', requestId }, {}, 'refresh (reader)')).card,
+    );
+    expect(() => actionOf(leeView, { verb: 'request.approve' })).toThrow();
+
+    // Adele approves; the domain executes in the background.
+    const approved = await t.click(
+      APPROVER,
+      cardId,
+      actionOf(adeleView, { verb: 'request.approve' }),
+      {},
+      'approved',
+    );
+    expect(textOf(approved.card)).toContain('Approved. I am ordering it from Partner Center.');
+    await harness.executor.drain();
+    const placed = await harness.requests.get(requestId);
+    expect(placed?.state).toBe('executing');
+    expect(t.sentHere().some((s) => s.method === 'POST' && /Order .* placed/.test(s.text ?? ''))).toBe(true);
+
+    // The order completes (simulated time), the watcher notices, everyone's card says so.
+    await harness.simulator.advanceClock(5_000);
+    expect((await harness.watcher.tick({ correlationId: 'test-tick' })).completed).toBe(1);
+    const done = await harness.requests.get(requestId);
+    expect(done?.state).toBe('succeeded');
+    const result = done?.result as { planSubscriptionId: string; azureSubscriptionIds: string[] };
+    const completion = t.sentHere().find((s) => s.method === 'POST' && (s.text ?? '').includes('is ready'));
+    expect(completion?.text).toContain(result.planSubscriptionId);
+    const lastUpdate = t
+      .sentHere()
+      .filter((s) => s.method === 'PUT' && s.id === cardId)
+      .pop();
+    expect(textOf(lastUpdate?.card)).toContain('Completed');
+    expect(textOf(lastUpdate?.card)).toContain(result.planSubscriptionId);
+
+    // Exactly one cart, one checkout, one order in Partner Center.
+    const log = await harness.simulator.requests();
+    const mine = log.filter((r) => r.path.toLowerCase().includes(pharma.toLowerCase()));
+    expect(mine.filter((r) => r.method === 'POST' && /\/carts$/i.test(r.path))).toHaveLength(1);
+    expect(mine.filter((r) => r.method === 'POST' && /\/checkout$/i.test(r.path))).toHaveLength(1);
+    const orderIds = new Set(mine.flatMap((r) => /\/orders\/([^/?]+)/i.exec(r.path)?.[1] ?? []));
+    expect(orderIds.size).toBe(1);
+    const [orderId] = [...orderIds];
+
+    // `orders`: Partner Center does not list the new order yet; our records do, marked as such.
+    const [list] = await t.say(REQUESTER, 'orders Contoso Pharmaceuticals');
+    expect(textOf(list.card)).toContain(orderId);
+    expect(textOf(list.card)).toContain('Partner Center does not list it yet');
+    // `order <id>`: found by id (the customer from our records), with its line and provisioning.
+    const [order] = await t.say(REQUESTER, `order ${orderId}`);
+    expect(textOf(order.card)).toContain('completed');
+    expect(textOf(order.card)).toContain(result.planSubscriptionId);
+    expect(textOf(order.card)).toContain('Provisioning');
+    record(t);
+  });
+
+  it('executes one order when an approver clicks Approve ten times at once', async () => {
+    const t = thread();
+    await t.say(APPROVER, 'requests');
+    const { cardId, requestId } = await submitRequest(t, 'Contoso France');
+    const approve = { verb: 'request.approve', requestId, origin: 'card' };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.click(APPROVER, cardId, approve)));
+    expect(answers.every((a) => a.status === 200 && a.card)).toBe(true);
+    expect(answers.filter((a) => textOf(a.card).includes('Approved. I am ordering it'))).toHaveLength(1);
+    expect(answers.filter((a) => textOf(a.card).includes('no longer waiting for a decision'))).toHaveLength(
+      9,
+    );
+    await harness.executor.drain();
+    const france = await customerId('Contoso France');
+    const log = await harness.simulator.requests();
+    const checkouts = log.filter(
+      (r) => r.method === 'POST' && /\/checkout$/i.test(r.path) && r.path.includes(france),
+    );
+    expect(checkouts).toHaveLength(1);
+    const audit = await harness.store.audit.list({ requestId });
+    expect(audit.filter((a) => a.action === 'request.approve')).toHaveLength(1);
+  });
+
+  it('refuses the requester approving their own request, even an approver, and a non-approver approving', async () => {
+    const t = thread();
+    await t.say(REQUESTER, 'requests');
+    const { cardId, requestId } = await submitRequest(t, 'Contoso France', APPROVER);
+    const approve = { verb: 'request.approve', requestId, origin: 'card' };
+
+    const own = await t.click(APPROVER, cardId, approve, {}, 'own approval (refused)');
+    expect(own.status).toBe(200);
+    expect(textOf(own.card)).toContain('You cannot approve or reject your own request.');
+    for (const user of [REQUESTER, OUTSIDER]) {
+      const refused = await t.click(user, cardId, approve, {}, 'non-approver (refused)');
+      expect(textOf(refused.card)).toContain('You need the Approver role');
+    }
+    expect((await harness.requests.get(requestId))?.state).toBe('requested');
+    const audit = await harness.store.audit.list({ requestId });
+    expect(audit.map((a) => a.action)).toEqual(['request.create']);
+    record(t);
+  });
+
+  it('rejects with a reason the approver types on the card', async () => {
+    const t = thread();
+    await t.say(APPROVER, 'requests');
+    const { cardId, requestId } = await submitRequest(t, 'Contoso France');
+    const asked = await t.click(
+      APPROVER,
+      cardId,
+      { verb: 'request.reject', requestId, origin: 'card' },
+      {},
+      'reject (asks reason)',
+    );
+    const reasonCard = required(asked.card);
+    expect(inputOf(reasonCard, 'reason').type).toBe('Input.Text');
+    expect((await harness.requests.get(requestId))?.state).toBe('requested');
+
+    const rejected = await t.click(
+      APPROVER,
+      cardId,
+      actionOf(reasonCard, { verb: 'request.rejectConfirm' }),
+      { reason: 'Wrong customer' },
+      'reject confirmed',
+    );
+    expect(textOf(rejected.card)).toContain('Rejected');
+    const stored = await harness.requests.get(requestId);
+    expect(stored?.state).toBe('rejected');
+    expect(stored?.reason).toBe('Wrong customer');
+    const update = t
+      .sentHere()
+      .filter((s) => s.method === 'PUT' && s.id === cardId)
+      .pop();
+    expect(textOf(update?.card)).toContain('Wrong customer');
+    expect(update?.card?.refresh).toBeUndefined();
+    record(t);
+  });
+
+  it('lets the requester cancel their request', async () => {
+    const t = thread();
+    const { cardId, requestId, requesterCard } = await submitRequest(t, 'Contoso France');
+    const cancelled = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(requesterCard, { verb: 'request.cancel' }),
+      {},
+      'cancelled',
+    );
+    expect(textOf(cancelled.card)).toContain('Cancelled');
+    expect((await harness.requests.get(requestId))?.state).toBe('cancelled');
+    const again = await t.click(APPROVER, cardId, { verb: 'request.approve', requestId, origin: 'card' });
+    expect(textOf(again.card)).toContain('no longer waiting for a decision');
+  });
+
+  it('refuses forged and replayed picker submissions and changes nothing', async () => {
+    const t = thread();
+    const { cardId, card: productPicker } = await startBuying(t, 'Contoso France');
+    const select = actionOf(productPicker, { action: 'select' });
+    const refused = (answer: InvokeAnswer) => {
+      expect(answer.status).toBe(400);
+      expect(answer.message).toContain('no longer valid');
+    };
+
+    refused(
+      await t.click(
+        REQUESTER,
+        cardId,
+        { ...select, token: 'forged-token' },
+        { choice: AZURE_PLAN },
+        'forged token',
+      ),
+    );
+    refused(await t.click(REQUESTER, cardId, select, { choice: 'NOT-OFFERED' }, 'choice not offered'));
+    refused(
+      await t.click(
+        REQUESTER,
+        cardId,
+        { ...select, action: 'submit' },
+        { choice: AZURE_PLAN },
+        'action not offered',
+      ),
+    );
+    refused(await t.click(APPROVER, cardId, select, { choice: AZURE_PLAN }, "someone else's card"));
+
+    const next = await t.click(REQUESTER, cardId, select, { choice: AZURE_PLAN }, 'product picked');
+    const availabilityPicker = required(next.card);
+    refused(await t.click(REQUESTER, cardId, select, { choice: AZURE_PLAN }, 'replayed submission'));
+    const availabilitySelect = actionOf(availabilityPicker, { action: 'select' });
+    refused(await t.click(REQUESTER, cardId, availabilitySelect, { choice: AZURE_PLAN }, 'old step value'));
+
+    const confirm = await t.click(
+      REQUESTER,
+      cardId,
+      availabilitySelect,
+      { choice: COMMERCIAL },
+      'availability picked',
+    );
+    expect(textOf(confirm.card)).toContain('Confirm the purchase');
+    expect(t.sentHere()).toHaveLength(1); // nothing but the first card was ever posted or updated
+    record(t);
+  });
+
+  it('lists open requests and lets an approver approve from the list', async () => {
+    const t = thread();
+    await t.say(APPROVER, 'whoami');
+    const { cardId, requestId } = await submitRequest(t, 'Contoso France');
+    const [list] = await t.say(APPROVER, 'requests');
+    const listCard = required(list.card);
+    expect(textOf(listCard)).toContain('Contoso France: Microsoft Azure plan');
+    const approve = actionOf(listCard, { verb: 'request.approve' });
+    expect(approve.requestId).toBe(requestId);
+    const [megansList] = await t.say(REQUESTER, 'demandes');
+    expect(actionOf(required(megansList.card), { verb: 'request.cancel' }).requestId).toBe(requestId);
+    expect(() => actionOf(required(megansList.card), { verb: 'request.approve' })).toThrow();
+
+    const answer = await t.click(APPROVER, list.id, approve, {}, 'approved from the list');
+    expect(textOf(answer.card)).toContain('Open requests');
+    expect(textOf(answer.card)).toContain('Approved. I am ordering it from Partner Center.');
+    expect((await harness.requests.get(requestId))?.state).not.toBe('requested');
+    // The request's own card is updated for everyone too.
+    expect(
+      t
+        .sentHere()
+        .some((s) => s.method === 'PUT' && s.id === cardId && textOf(s.card).includes('Adele Vance')),
+    ).toBe(true);
+    record(t);
+  });
+
+  it('accepts an Action.Submit (no Universal Actions) and updates the submitted card', async () => {
+    const t = thread();
+    const { cardId, card: productPicker } = await startBuying(t, 'Contoso France');
+    const { verb: _verb, ...data } = actionOf(productPicker, { action: 'select' });
+    expect(await t.submit(REQUESTER, cardId, { ...data, choice: AZURE_PLAN })).toBe(200);
+    const update = t.sentHere().filter((s) => s.method === 'PUT' && s.id === cardId);
+    expect(update).toHaveLength(1);
+    expect(choicesOf(required(update[0].card), 'choice')).toContain(COMMERCIAL);
+    expect(await t.submit(REQUESTER, cardId, { ...data, choice: AZURE_PLAN })).toBe(200);
+    const refusal = t.sentHere().pop();
+    expect(refusal?.method).toBe('POST');
+    expect(refusal?.text).toContain('no longer valid');
+  });
+
+  it('speaks French to a French client', async () => {
+    const t = new TeamsThread(harness, { locale: 'fr-FR' });
+    const [first] = await t.say(REQUESTER, 'acheter contoso');
+    expect(textOf(first.card)).toContain('Plusieurs clients correspondent à « contoso »');
+    const france = await customerId('Contoso France');
+    const next = await t.click(REQUESTER, first.id, actionOf(required(first.card), { action: 'select' }), {
+      customerId: france,
+    });
+    expect(textOf(next.card)).toContain('Choisissez le produit');
+    const [wingtip] = await t.say(REQUESTER, 'acheter Wingtip Toys');
+    expect(textOf(wingtip.card)).toContain('ne peut pas acheter de plan Azure');
+  });
+
+  it('creates one request when Submit is clicked twice at once', async () => {
+    const t = thread();
+    const { cardId, card: productPicker } = await startBuying(t, 'Contoso France');
+    const availabilityPicker = required(
+      (
+        await t.click(REQUESTER, cardId, actionOf(productPicker, { action: 'select' }), {
+          choice: AZURE_PLAN,
+        })
+      ).card,
+    );
+    const confirm = required(
+      (
+        await t.click(REQUESTER, cardId, actionOf(availabilityPicker, { action: 'select' }), {
+          choice: COMMERCIAL,
+        })
+      ).card,
+    );
+    const before = (await harness.store.requests.list({ customerId: await customerId('Contoso France') }))
+      .length;
+    const submit = actionOf(confirm, { action: 'submit' });
+    const answers = await Promise.all([1, 2, 3].map(() => t.click(REQUESTER, cardId, submit)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400, 400]);
+    const after = await harness.store.requests.list({ customerId: await customerId('Contoso France') });
+    expect(after.length - before).toBe(1);
+  });
+
+  it('keeps two people buying in the same channel thread apart', async () => {
+    const t = thread();
+    const megan = await startBuying(t, 'Contoso France');
+    const lee = await startBuying(t, 'Contoso Pharmaceuticals', OUTSIDER);
+    const meganSelect = actionOf(megan.card, { action: 'select' });
+    const leeSelect = actionOf(lee.card, { action: 'select' });
+    expect(meganSelect.token).not.toBe(leeSelect.token);
+
+    const leeNext = await t.click(OUTSIDER, lee.cardId, leeSelect, { choice: AZURE_PLAN });
+    expect(textOf(leeNext.card)).toContain('Contoso Pharmaceuticals');
+    const meganNext = await t.click(REQUESTER, megan.cardId, meganSelect, { choice: AZURE_PLAN });
+    expect(textOf(meganNext.card)).toContain('Contoso France');
+    expect(textOf(meganNext.card)).not.toContain('Contoso Pharmaceuticals');
+    // Neither can drive the other's card.
+    expect(
+      (
+        await t.click(REQUESTER, lee.cardId, actionOf(required(leeNext.card), { action: 'select' }), {
+          choice: COMMERCIAL,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('sends a customer with a legacy MS-AZR-0145P subscription to the upgrade flow', async () => {
+    const t = thread();
+    const { card } = await startBuying(t, 'Wingtip Toys');
+    expect(textOf(card)).toContain('MS-AZR-0145P');
+    expect(textOf(card)).toContain('upgrade Wingtip Toys');
+    expect(card.actions ?? []).toHaveLength(0);
+  });
+
+  it('answers the customer typeahead and accepts a customer it offered', async () => {
+    const t = thread();
+    const { cardId, card: picker } = await startBuying(t, 'zzz-nobody');
+    expect(textOf(picker)).toContain('No customer matches');
+    expect(choicesOf(picker, 'customerId')).toEqual([]);
+    const search = await harness.post({
+      ...cardAction(
+        'unused',
+        {},
+        {
+          serviceUrl: harness.connector.serviceUrl,
+          user: REQUESTER,
+          conversationType: 'channel',
+          conversationId: t.conversationId,
+        },
+      ),
+      name: 'application/search',
+      value: { queryText: 'contoso fr', queryOptions: { skip: 0, top: 15 }, dataset: 'customers' },
+    });
+    expect(search.json).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.search.searchResponse',
+    });
+    const results = (search.json as { value: { results: Array<{ title: string; value: string }> } }).value
+      .results;
+    const france = await customerId('Contoso France');
+    expect(results).toEqual([{ title: 'Contoso France (contosofrance.onmicrosoft.com)', value: france }]);
+
+    const picked = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(picker, { action: 'select' }),
+      { customerId: france },
+      'typeahead customer picked',
+    );
+    expect(choicesOf(required(picked.card), 'choice')).toContain(AZURE_PLAN);
+    record(t);
+  });
+
+  it('tells a customer without the MCA so and lets an operator record the attestation', async () => {
+    const t = thread();
+    const { cardId, card } = await startBuying(t, 'Woodgrove Bank');
+    expect(textOf(card)).toContain('has not accepted the Microsoft Customer Agreement');
+    const attested = await t.click(
+      REQUESTER,
+      cardId,
+      actionOf(card, { action: 'attest' }),
+      {
+        firstName: 'Amelia',
+        lastName: 'Clarke',
+        email: 'amelia.clarke@woodgrovebank.onmicrosoft.com',
+        phoneNumber: '',
+        dateAgreed: '2025-01-15',
+      },
+      'MCA attestation recorded',
+    );
+    expect(textOf(attested.card)).toContain('Attestation recorded for Woodgrove Bank.');
+    expect(choicesOf(required(attested.card), 'choice')).toContain(AZURE_PLAN);
+    const audit = await harness.store.audit.list({ customerId: await customerId('Woodgrove Bank') });
+    expect(audit.some((a) => a.action === 'mca.attest' && a.outcome === 'ok')).toBe(true);
+    record(t);
+  });
+
+  it('reports a checkout refused for a missing MCA (13605) with the localized reason', async () => {
+    const t = thread();
+    await t.say(APPROVER, 'requests');
+    const woodgrove = await customerId('Woodgrove Bank');
+    // The MCA look-up cannot be made (no App+User): the dialog goes on and checkout decides.
+    await harness.simulator.fault({
+      method: 'GET',
+      path: `/v1/customers/${woodgrove}/agreements`,
+      status: 403,
+      code: '900329',
+    });
+    const { cardId, requestId } = await submitRequest(t, 'Woodgrove Bank');
+    await t.click(APPROVER, cardId, { verb: 'request.approve', requestId, origin: 'card' });
+    await harness.executor.drain();
+    const failed = await harness.requests.get(requestId);
+    expect(failed?.state).toBe('failed');
+    expect(failed?.error?.code).toBe('13605');
+    const message = t.sentHere().find((s) => s.method === 'POST' && (s.text ?? '').includes('failed'));
+    expect(message?.text).toContain('The customer has not accepted the Microsoft Customer Agreement');
+    expect(message?.text).toContain('13605');
+  });
+});
+
+describe('the request card in an approvals channel', () => {
+  let harness: PurchaseHarness;
+
+  beforeAll(async () => {
+    harness = await startPurchaseHarness({ approvalsConversationId: APPROVALS_CHANNEL });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('opens a thread there and keeps both cards current', async () => {
+    const approvals = new TeamsThread(harness, { channelId: APPROVALS_CHANNEL });
+    await approvals.say(APPROVER, 'requests'); // the bot knows the approvals channel and Adele
+    const general = new TeamsThread(harness);
+    const { cardId: pickerId, card: picker } = await buyOne(general, 'Contoso France');
+    const confirm = required(
+      (
+        await general.click(REQUESTER, pickerId, actionOf(picker, { action: 'select' }), {
+          choice: COMMERCIAL,
+        })
+      ).card,
+    );
+    const submitted = await general.click(REQUESTER, pickerId, actionOf(confirm, { action: 'submit' }));
+    const requestId = String(actionOf(required(submitted.card), { verb: 'request.cancel' }).requestId);
+
+    const created = harness.connector.calls.find(
+      (c) => c.method === 'POST' && c.path === '/v3/conversations',
+    );
+    expect(created?.body).toMatchObject({ channelData: { channel: { id: APPROVALS_CHANNEL } } });
+    const threadActivity = harness.connector.calls.filter((c) => c.method !== 'PUT').indexOf(created!) + 1;
+    const thread = new TeamsThread(harness, {
+      conversationId: `${APPROVALS_CHANNEL};messageid=activity-${threadActivity}`,
+      channelId: APPROVALS_CHANNEL,
+    });
+    const approved = await thread.click(APPROVER, `activity-${threadActivity}`, {
+      verb: 'request.approve',
+      requestId,
+    });
+    expect(textOf(approved.card)).toContain('Approved');
+    await harness.executor.drain();
+    const inThread = thread
+      .sentHere()
+      .filter((s) => s.method === 'PUT' && s.id === `activity-${threadActivity}`);
+    const inGeneral = general.sentHere().filter((s) => s.method === 'PUT' && s.id === pickerId);
+    expect(textOf(inThread.pop()?.card)).toContain('Ordering from Partner Center');
+    expect(textOf(inGeneral.pop()?.card)).toContain('Ordering from Partner Center');
+    // The outcome is reported where the request was made.
+    expect(general.sentHere().some((s) => s.method === 'POST' && /Order .* placed/.test(s.text ?? ''))).toBe(
+      true,
+    );
+  });
+
+  /** `buy` for a one-match customer whose catalog leaves one step to pick (the availability). */
+  async function buyOne(t: TeamsThread, customer: string) {
+    const [first] = await t.say(REQUESTER, `buy ${customer}`);
+    const productPicker = required(first.card);
+    const next = await t.click(REQUESTER, first.id, actionOf(productPicker, { action: 'select' }), {
+      choice: AZURE_PLAN,
+    });
+    return { cardId: first.id, card: required(next.card) };
+  }
+});
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
