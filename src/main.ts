@@ -2,12 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startBotApp } from './bot/app';
+import { createPurchaseFeature } from './bot/features/purchase';
+import { RequestNotifierRelay } from './bot/requestNotifier';
 import { ConfigError, SANDBOX_IDENTITIES, loadConfig, type AppConfig } from './config';
 import { Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logging';
 import { PartnerCenterClient, type PartnerCenterCredentials } from './partnercenter';
 import { DEFAULT_REFRESH_TOKEN, startSimulator } from './simulator';
 import { createStore, type Store } from './store';
+import { OrderWatcher, PurchaseExecutor, RequestService } from './workflows';
+import { RolePolicy } from './workflows/roles';
 
 /** The sandbox's stand-in for the partner's Entra app registration (the simulator accepts any). */
 const SANDBOX_PC_CLIENT_ID = '0a5e9c1b-7d2f-4b8e-9c3a-5f1e2d4c6b8a';
@@ -39,13 +43,81 @@ async function main(): Promise<void> {
 
   const partnerCenter = await connectPartnerCenter(config, store, logger, closers);
 
+  // The domain is built first; it reaches Teams through a relay that the bot's notifier joins.
+  const pc = partnerCenter.client;
+  const roles = new RolePolicy(config.roles);
+  const notifier = new RequestNotifierRelay();
+  const scheduler = new Scheduler({ leases: store.leases, logger });
+  const executor = new PurchaseExecutor({ store, pc, notifier, logger, instanceId: scheduler.instanceId });
+  const requests = new RequestService({
+    store,
+    roles,
+    approvalRequiredFor: config.approvals.requiredFor,
+    notifier,
+    executor,
+    expiryHours: config.approvals.expiryHours,
+    logger,
+  });
+  const watcher = new OrderWatcher({ store, pc, notifier, logger, instanceId: scheduler.instanceId });
+  closers.unshift({ name: 'purchase executions', close: () => executor.drain() });
+
   const app = await startBotApp(
-    { config, logger, store, readiness: [{ name: 'partner-center', check: partnerCenter.probe }] },
+    {
+      config,
+      logger,
+      store,
+      readiness: [{ name: 'partner-center', check: partnerCenter.probe }],
+      features: [
+        ({ messenger }) => {
+          const feature = createPurchaseFeature({
+            store,
+            pc,
+            requests,
+            messenger,
+            roles,
+            logger,
+            approvalsConversationId: config.approvals.conversationId,
+            dialogStorage: store.botState,
+          });
+          notifier.attach(feature.notifier);
+          return feature;
+        },
+      ],
+    },
     { port: config.port, host: config.host },
   );
   closers.unshift({ name: 'bot server', close: () => app.server.close(config.shutdownGraceMs) });
 
-  const scheduler = new Scheduler({ leases: store.leases, logger });
+  scheduler.register({
+    name: 'order-watcher',
+    everyMs: config.jobs.orderWatchEveryMs,
+    run: async ({ correlationId, signal }) => {
+      await watcher.tick({ correlationId, signal });
+    },
+  });
+  scheduler.register({
+    // Requests left 'approved' or 'executing' by a crash or a transient failure are taken up again.
+    name: 'resume-purchases',
+    everyMs: 60_000,
+    runOnStart: true,
+    run: async ({ correlationId }) => {
+      await executor.resumeInterrupted({ correlationId });
+    },
+  });
+  scheduler.register({
+    name: 'expire-requests',
+    everyMs: config.jobs.requestExpiryEveryMs,
+    run: async () => {
+      await requests.expireStale();
+    },
+  });
+  scheduler.register({
+    name: 'purge-idempotency-keys',
+    everyMs: 60 * 60_000,
+    run: async () => {
+      await store.idempotency.purgeExpired();
+    },
+  });
   scheduler.start();
   closers.unshift({ name: 'scheduler', close: () => scheduler.stop() });
 
