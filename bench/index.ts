@@ -1,6 +1,7 @@
 import { benchBotTurns } from './botTurns';
 import { printResult, type BenchResult } from './benchResult';
 import { benchPartnerCenterClient } from './partnercenterClient';
+import { benchPurchase } from './purchase';
 import { benchStartup } from './startup';
 import { benchStore } from './store';
 
@@ -8,6 +9,7 @@ import { benchStore } from './store';
 const benches: Array<[string, () => Promise<BenchResult>]> = [
   ['startup', benchStartup],
   ['bot turns', () => benchBotTurns()],
+  ['purchase', benchPurchase],
   ['partner center client', benchPartnerCenterClient],
   ['store', benchStore],
 ];
