@@ -272,6 +272,8 @@ describe('bot over HTTP with Bot Framework credentials', () => {
       MicrosoftAppTenantId: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
     });
     const app = await startBotApp({ config, logger: silentLogger(), store }, { port: 0, host: '127.0.0.1' });
+    // CloudAdapter reports refused tokens on console.error; keep them out of the test output.
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const body = JSON.stringify(personalMessage('help', { serviceUrl: 'http://127.0.0.1:9/' }));
       const headers = { 'content-type': 'application/json' };
@@ -283,7 +285,9 @@ describe('bot over HTTP with Bot Framework credentials', () => {
         body,
       });
       expect(forged.status).toBe(401);
+      expect(consoleError).toHaveBeenCalledWith(expect.objectContaining({ statusCode: 401 }));
     } finally {
+      consoleError.mockRestore();
       await app.server.close(1000);
       await store.close();
     }
