@@ -19,6 +19,8 @@ export interface FakeConnector {
   sent(): Array<Record<string, unknown> & { method: string; path: string }>;
   /** Answer the next `times` calls with `status` (e.g. 429) before behaving normally again. */
   failNext(status: number, times?: number, retryAfterSeconds?: number): void;
+  /** Holds every answer until the returned function is called (keeps the bot's turns in flight). */
+  hold(): () => void;
   /** Resolves once at least `count` activities were sent. */
   waitForSent(count: number, timeoutMs?: number): Promise<void>;
   clear(): void;
@@ -30,11 +32,13 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let failures: { status: number; remaining: number; retryAfter?: number } | undefined;
   let nextId = 1;
   const waiters: Array<() => void> = [];
+  let held: Array<() => void> | undefined;
 
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-    req.on('end', () => {
+    req.on('end', () => (held ? held.push(answer) : answer()));
+    const answer = () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
       const path = (req.url ?? '').split('?')[0];
       if (failures && failures.remaining > 0) {
@@ -59,7 +63,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
           id: req.method === 'PUT' && updated ? decodeURIComponent(updated[1]) : `activity-${nextId++}`,
         }),
       );
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -89,6 +93,14 @@ export async function startFakeConnector(): Promise<FakeConnector> {
           setTimeout(resolve, 100).unref();
         });
       }
+    },
+    hold() {
+      held = [];
+      return () => {
+        const release = held ?? [];
+        held = undefined;
+        release.forEach((answer) => answer());
+      };
     },
     clear() {
       calls.length = 0;

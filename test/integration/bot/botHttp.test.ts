@@ -319,3 +319,46 @@ describe('turn errors', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('stops taking activities but finishes the turns in flight before closing', async () => {
+    const connector = await startFakeConnector();
+    const store = await createStore({ sqlitePath: ':memory:' });
+    const app = await startBotApp(
+      { config: parseConfig({}), logger: silentLogger(), store },
+      { port: 0, host: '127.0.0.1' },
+    );
+    const url = `${app.server.url}/api/messages`;
+    const send = (text: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(personalMessage(text, { serviceUrl: connector.serviceUrl })),
+      });
+    try {
+      const release = connector.hold(); // the bot's reply cannot finish: its turn stays in flight
+      const inFlight = send('help');
+      while (app.server.inFlight() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+      let closed = false;
+      const closing = app.server.close(10_000).then(() => (closed = true));
+      const refused = await send('whoami').then(
+        (response) => response.status,
+        () => 'connection refused',
+      );
+      expect([503, 'connection refused']).toContain(refused);
+      expect(closed).toBe(false);
+
+      release();
+      expect((await inFlight).status).toBe(200);
+      await closing;
+      expect(closed).toBe(true);
+      expect(connector.sent().map((activity) => JSON.stringify(activity))).toEqual([
+        expect.stringContaining('AdaptiveCard'),
+      ]);
+    } finally {
+      await store.close();
+      await connector.close();
+    }
+  });
+});
