@@ -87,8 +87,7 @@ export async function benchPartnerCenterClient(): Promise<BenchResult> {
       rawMs += await timeCalls(CALLS_PER_ROUND, raw, rawLatencies);
       clientMs += await timeCalls(CALLS_PER_ROUND, viaClient, clientLatencies);
     }
-    // What the client-side limiter alone costs per call (Bottleneck yields to the event loop
-    // several times per job), to read the ratio above.
+    // What the client-side limiter alone costs per call, to read the ratio above.
     const limiter = new RateLimiter({ perMinute: { customers: 1_000_000 } });
     const limiterMs = await timeCalls(
       calls(),
@@ -120,7 +119,7 @@ export async function benchPartnerCenterClient(): Promise<BenchResult> {
         'GET /v1/customers/{id} against the simulator on loopback, sequential, keep-alive on both sides',
         'overheadRatio = raw axios calls/s ÷ client calls/s (1.0 = no overhead)',
         "simulator rate limits off; the client's limiter raised so that it never waits",
-        'limiterMsPerCall = the client-side limiter (Bottleneck) alone on a no-op job, sequentially',
+        'limiterMsPerCall = the client-side limiter alone on a no-op job, sequentially',
       ],
     };
   } finally {

@@ -1,4 +1,4 @@
-import Bottleneck from 'bottleneck';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Client-side limit groups, after the throttled families in the reference (§13). */
 export type LimiterFamily =
@@ -42,6 +42,7 @@ export interface RateLimitOptions {
 }
 
 const WINDOW_MS = 60_000;
+const BUDGET_KEY = 'requests';
 
 /** The client was closed while the call waited for its turn. */
 export class LimiterStoppedError extends Error {
@@ -50,46 +51,125 @@ export class LimiterStoppedError extends Error {
   }
 }
 
+interface Waiter {
+  start: () => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * One family's gate: takes calls first come, first served; a call starts once a slot is free and
+ * the budget has a request left. While it has, nothing waits on a timer; once it is spent, one timer
+ * waits for the window to refill.
+ */
+class FamilyGate {
+  private readonly budget: RateLimiterMemory;
+  private readonly waiting: Waiter[] = [];
+  private inFlight = 0;
+  private draining = false;
+  private refill: NodeJS.Timeout | undefined;
+
+  constructor(
+    perMinute: number,
+    private readonly maxConcurrent: number,
+  ) {
+    this.budget = new RateLimiterMemory({ points: perMinute, duration: WINDOW_MS / 1000 });
+  }
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = async () => {
+        this.inFlight += 1;
+        try {
+          resolve(await task());
+        } catch (error) {
+          reject(error);
+        } finally {
+          this.inFlight -= 1;
+          void this.drain();
+        }
+      };
+      this.waiting.push({ start: () => void start(), reject });
+      void this.drain();
+    });
+  }
+
+  stop(): void {
+    clearTimeout(this.refill);
+    this.refill = undefined;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new LimiterStoppedError());
+    // Clears the store's own expiry timer for the window.
+    void this.budget.delete(BUDGET_KEY);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0 && this.inFlight < this.maxConcurrent && this.refill === undefined) {
+        let msToRefill: number;
+        try {
+          msToRefill = await this.msUntilBudget();
+        } catch (error) {
+          this.waiting.shift()?.reject(error);
+          continue;
+        }
+        if (this.waiting.length === 0) break; // stopped meanwhile
+        if (msToRefill > 0) {
+          this.refill = setTimeout(() => {
+            this.refill = undefined;
+            void this.drain();
+          }, msToRefill);
+          break;
+        }
+        this.waiting.shift()?.start();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Takes one request from the budget: 0 when it had one, else the time until it refills. */
+  private async msUntilBudget(): Promise<number> {
+    try {
+      await this.budget.consume(BUDGET_KEY);
+      return 0;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return Math.max(rejection.msBeforeNext, 1);
+      throw rejection;
+    }
+  }
+}
+
 /**
  * Keeps this client's own traffic under the per-tenant limits: a budget of N requests that refills
- * every minute, so short bursts go out at once. Several instances of the bot each have their own
- * budget; size `perMinute` for that.
+ * every minute, so short bursts go out at once and the rest wait (never rejected) for the refill.
+ * Several instances of the bot each have their own budget; size `perMinute` for that.
  */
 export class RateLimiter {
-  private readonly limiters = new Map<LimiterFamily, Bottleneck>();
+  private readonly gates = new Map<LimiterFamily, FamilyGate>();
   private stopped = false;
 
   constructor(private readonly options: RateLimitOptions = {}) {}
 
   schedule<T>(family: LimiterFamily, task: () => Promise<T>): Promise<T> {
     if (this.stopped) return Promise.reject(new LimiterStoppedError());
-    return this.limiterFor(family)
-      .schedule(task)
-      .catch((error: unknown) => {
-        throw error instanceof Bottleneck.BottleneckError ? new LimiterStoppedError() : error;
-      });
+    return this.gateFor(family).run(task);
   }
 
   /** Rejects the calls still waiting for their turn and releases the timers. */
   async stop(): Promise<void> {
-    const limiters = [...this.limiters.values()];
-    this.limiters.clear();
     this.stopped = true;
-    await Promise.all(limiters.map((limiter) => limiter.stop({ dropWaitingJobs: true })));
+    for (const gate of this.gates.values()) gate.stop();
+    this.gates.clear();
   }
 
-  private limiterFor(family: LimiterFamily): Bottleneck {
-    let limiter = this.limiters.get(family);
-    if (!limiter) {
+  private gateFor(family: LimiterFamily): FamilyGate {
+    let gate = this.gates.get(family);
+    if (!gate) {
       const perMinute = this.options.perMinute?.[family] ?? DEFAULT_REQUESTS_PER_MINUTE[family];
-      limiter = new Bottleneck({
-        maxConcurrent: this.options.maxConcurrent ?? 8,
-        reservoir: perMinute,
-        reservoirRefreshAmount: perMinute,
-        reservoirRefreshInterval: WINDOW_MS,
-      });
-      this.limiters.set(family, limiter);
+      gate = new FamilyGate(perMinute, this.options.maxConcurrent ?? 8);
+      this.gates.set(family, gate);
     }
-    return limiter;
+    return gate;
   }
 }
