@@ -1,0 +1,289 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { type RunningPlayground, startPlayground } from '../../../scripts/playgroundLauncher';
+import { startPurchaseHarness, type PurchaseHarness } from '../../integration/purchase/harness';
+import { actionOf, inputOf, textOf, type Card } from '../../integration/purchase/teamsDriver';
+import { adaptiveCardProblems } from '../../support/cardValidation';
+import {
+  type BotMessage,
+  type CardActionResponse,
+  type ConversationStream,
+  PlaygroundClient,
+} from './playgroundClient';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+const CONFIG_FILE = '.m365agentsplayground.yml';
+const MEGAN = '29:megan-bowen';
+const ADELE = '29:adele-vance';
+/** The team's Approvals channel in the Playground config: every purchase request also opens a thread there. */
+const APPROVALS_CHANNEL = '19:csp-operations-approvals@thread.tacv2';
+const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+const CardSchema = z.object({
+  type: z.literal('AdaptiveCard'),
+  version: z.string(),
+  body: z.array(z.record(z.unknown())),
+  actions: z
+    .array(
+      z.object({
+        type: z.string(),
+        title: z.string().optional(),
+        verb: z.string().optional(),
+        data: z.record(z.unknown()).optional(),
+      }),
+    )
+    .optional(),
+  refresh: z
+    .object({
+      action: z.object({ verb: z.string(), data: z.record(z.unknown()) }),
+      userIds: z.array(z.string()),
+    })
+    .optional(),
+});
+
+/** A valid Adaptive Card, as the Adaptive Cards SDK (the renderer Teams and the Playground use) reads it. */
+function validCard(content: unknown, where: string): Card {
+  const problems = adaptiveCardProblems(content);
+  if (problems.length > 0) throw new Error(`invalid card (${where}): ${problems.join('; ')}`);
+  return CardSchema.parse(content);
+}
+
+function cardOf(message: BotMessage): Card {
+  const attachment = message.attachments.find((a) => a.contentType === CARD_TYPE);
+  if (!attachment)
+    throw new Error(`message ${message.messageId} carries no card: ${JSON.stringify(message)}`);
+  return validCard(attachment.content, `message ${message.messageId}`);
+}
+
+function hasCard(message: BotMessage): boolean {
+  return message.attachments.some((a) => a.contentType === CARD_TYPE);
+}
+
+/** The card the bot answered a click with: what replaces the clicked card in the client. */
+function answeredCard(response: CardActionResponse): Card {
+  expect(response.type).toBe(CARD_TYPE);
+  return validCard(response.value, 'invoke answer');
+}
+
+/** The value of the choice a user picks by what it says, as they would in the client. */
+function choiceTitled(card: Card, inputId: string, title: (shown: string) => boolean): string {
+  const choices = z
+    .array(z.object({ title: z.string(), value: z.string() }))
+    .parse(inputOf(card, inputId).choices);
+  const found = choices.find((c) => title(c.title));
+  if (!found) throw new Error(`no such choice among ${JSON.stringify(choices)}`);
+  return found.value;
+}
+
+describe('the bot, used through the Agents Playground as Megan (requester) and Adele (approver)', () => {
+  let tempDir: string;
+  let harness: PurchaseHarness;
+  let playground: RunningPlayground;
+  let client: PlaygroundClient;
+  let stream: ConversationStream;
+  let personalChat: string;
+
+  /** Messages the bot posts from now on in a conversation (a chat, or a channel and its threads). */
+  function newMessagesIn(conversationId: string) {
+    const known = new Set(stream.botMessages().map((m) => m.messageId));
+    const inConversation = (m: BotMessage) =>
+      m.conversationId === conversationId || m.conversationId.startsWith(`${conversationId};`);
+    return (predicate: (m: BotMessage) => boolean, timeoutMs?: number) =>
+      stream.waitForBotMessage(
+        (m) => !known.has(m.messageId) && inConversation(m) && predicate(m),
+        timeoutMs,
+      );
+  }
+
+  beforeAll(async () => {
+    tempDir = mkdtempSync(join(tmpdir(), 'bot-through-playground-'));
+    harness = await startPurchaseHarness({ approvalsConversationId: APPROVALS_CHANNEL });
+    playground = await startPlayground({
+      botEndpoint: `${harness.app.server.url}/api/messages`,
+      port: 0,
+      cwd: REPO_ROOT,
+      configPath: CONFIG_FILE,
+      logFile: join(tempDir, 'playground.log'),
+    });
+    client = new PlaygroundClient(playground.url);
+    stream = await client.openConversationStream();
+    const config = await client.getConfig();
+    personalChat = config.personalChat.id;
+    expect(config.teams[0].channels).toContainEqual({ id: APPROVALS_CHANNEL, name: 'Approvals' });
+  });
+
+  afterAll(async () => {
+    await stream?.close();
+    await playground?.stop();
+    await harness?.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    expect(stream.errors).toEqual([]);
+  });
+
+  it('shows the help card in Megan\'s personal chat when she types "help"', async () => {
+    const next = newMessagesIn(personalChat);
+    const sent = await client.sendText({ as: MEGAN, conversationId: personalChat, text: 'help' });
+    expect(sent.route).toBe('message');
+
+    const help = cardOf(await next(hasCard));
+    for (const shown of [
+      'Azure Plan Ops',
+      'Commands',
+      'Buy an Azure plan for a customer',
+      'whoami',
+      'requests',
+    ]) {
+      expect(textOf(help)).toContain(shown);
+    }
+    // Clients read TextBlock text as Markdown: a "<customer>" placeholder is taken for an HTML tag and vanishes.
+    expect(textOf(help)).not.toMatch(/<[a-z]/i);
+    expect(actionOf(help, { verb: 'command.run' }).command).toBe('buy');
+  });
+
+  it('takes "buy Contoso France" from the pickers to a completed Azure plan that Adele approves', async () => {
+    // Adele asks for the open requests in the Approvals channel: the bot now knows that channel and her.
+    const inApprovals = newMessagesIn(APPROVALS_CHANNEL);
+    await client.sendText({
+      as: ADELE,
+      conversationId: APPROVALS_CHANNEL,
+      text: 'requests',
+      mentionBot: true,
+    });
+    expect(textOf(cardOf(await inApprovals(hasCard)))).toContain('Open requests');
+
+    // Megan starts in her personal chat: one customer matches, so the product picker comes first.
+    const inMegansChat = newMessagesIn(personalChat);
+    await client.sendText({ as: MEGAN, conversationId: personalChat, text: 'buy Contoso France' });
+    const pickerMessage = await inMegansChat(hasCard);
+    const cardId = pickerMessage.messageId;
+    const productPicker = cardOf(pickerMessage);
+    expect(textOf(productPicker)).toContain('Choose the product');
+    expect(textOf(productPicker)).toContain('Contoso France');
+
+    // Each click answers with the next step: the same card, updated in place by the client.
+    const click = async (
+      as: string,
+      conversationId: string,
+      messageId: string,
+      action: Record<string, unknown> & { verb: string },
+      inputs: Record<string, unknown> = {},
+    ) => {
+      const { verb, ...data } = action;
+      return answeredCard(
+        await client.invokeCardAction({
+          as,
+          conversationId,
+          cardMessageId: messageId,
+          verb,
+          data: { ...data, ...inputs },
+        }),
+      );
+    };
+    const availabilityPicker = await click(
+      MEGAN,
+      personalChat,
+      cardId,
+      actionOf(productPicker, { action: 'select' }),
+      {
+        choice: choiceTitled(productPicker, 'choice', (title) => title === 'Microsoft Azure plan'),
+      },
+    );
+    expect(textOf(availabilityPicker)).toContain('Choose the availability');
+    const confirm = await click(
+      MEGAN,
+      personalChat,
+      cardId,
+      actionOf(availabilityPicker, { action: 'select' }),
+      {
+        choice: choiceTitled(availabilityPicker, 'choice', (title) => title.startsWith('Commercial')),
+      },
+    );
+    expect(textOf(confirm)).toContain('Confirm the purchase');
+    expect(textOf(confirm)).toContain('EUR');
+
+    // Submit: Megan's answer is her view of the request (she may cancel it, not approve it).
+    const megansView = await click(MEGAN, personalChat, cardId, actionOf(confirm, { action: 'submit' }));
+    expect(textOf(megansView)).toContain('Azure plan purchase for Contoso France');
+    expect(textOf(megansView)).toContain('Waiting for approval');
+    const requestId = String(actionOf(megansView, { verb: 'request.cancel' }).requestId);
+    expect(() => actionOf(megansView, { verb: 'request.approve' })).toThrow();
+
+    // The bot also updates the picker message into the shared request card, and opens a thread for it in Approvals.
+    const shared = await stream.waitForBotMessage(
+      (m) =>
+        m.messageId === cardId &&
+        m.updated &&
+        hasCard(m) &&
+        textOf(cardOf(m)).includes('Waiting for approval'),
+    );
+    expect(shared.conversationId).toBe(personalChat);
+    const threadMessage = await inApprovals((m) => hasCard(m) && textOf(cardOf(m)).includes(requestId));
+    expect(threadMessage.conversationId).toBe(`${APPROVALS_CHANNEL};messageid=${threadMessage.messageId}`);
+    const threadCard = cardOf(threadMessage);
+    expect(threadCard.refresh?.userIds).toEqual(expect.arrayContaining([MEGAN, ADELE]));
+
+    // Adele's client refreshes the card for her (Teams does so for refresh.userIds): she sees Approve.
+    const refresh = threadCard.refresh?.action;
+    if (!refresh) throw new Error('the request card has no refresh action');
+    const adelesView = await click(ADELE, threadMessage.conversationId, threadMessage.messageId, {
+      verb: refresh.verb,
+      ...refresh.data,
+    });
+    actionOf(adelesView, { verb: 'request.reject' });
+    const approved = await click(
+      ADELE,
+      threadMessage.conversationId,
+      threadMessage.messageId,
+      actionOf(adelesView, { verb: 'request.approve' }),
+    );
+    expect(textOf(approved)).toContain('Approved. I am ordering it from Partner Center.');
+    expect(textOf(approved)).toContain('Adele Vance');
+
+    // The order is placed in the background; Megan is told in her chat.
+    const placed = await inMegansChat((m) =>
+      /^Order .+ placed with Partner Center for Contoso France/.test(m.text ?? ''),
+    );
+    expect(placed.conversationId).toBe(personalChat);
+    await harness.executor.drain();
+
+    // Simulated time passes; the order watcher sees the order complete.
+    await harness.simulator.advanceClock(5_000);
+    expect((await harness.watcher.tick({ correlationId: 'playground-e2e' })).completed).toBe(1);
+    const done = await harness.requests.get(requestId);
+    expect(done?.state).toBe('succeeded');
+    const { planSubscriptionId } = z.object({ planSubscriptionId: z.string() }).parse(done?.result);
+
+    const completion = await inMegansChat((m) => (m.text ?? '').includes('is ready'));
+    expect(completion.text).toContain('The Azure plan of Contoso France is ready.');
+    expect(completion.text).toContain(planSubscriptionId);
+    const completedHere = (m: BotMessage) =>
+      m.updated &&
+      hasCard(m) &&
+      textOf(cardOf(m)).includes('Completed') &&
+      textOf(cardOf(m)).includes(planSubscriptionId);
+    await stream.waitForBotMessage((m) => m.messageId === cardId && completedHere(m));
+    await stream.waitForBotMessage((m) => m.messageId === threadMessage.messageId && completedHere(m));
+  });
+
+  it('answers "whoami" in French when Megan\'s client speaks fr-FR', async () => {
+    const next = newMessagesIn(personalChat);
+    const sent = await client.sendText({
+      as: MEGAN,
+      conversationId: personalChat,
+      text: 'whoami',
+      locale: 'fr-FR',
+    });
+    expect(sent.route).toBe('customActivity');
+
+    const whoami = textOf(cardOf(await next(hasCard)));
+    for (const shown of ['Qui vous êtes pour moi', 'Nom', 'Megan Bowen', 'Rôles', 'Langue', 'Français']) {
+      expect(whoami).toContain(shown);
+    }
+    expect(whoami).not.toContain('Who you are');
+  });
+});
