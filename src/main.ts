@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -186,6 +187,7 @@ async function connectPartnerCenter(
       port: config.simulator.port,
       orderCompletionDelayMs: config.simulator.orderCompletionMs,
       orderListLagMs: config.simulator.orderListLagMs,
+      runtimeIdNamespace: `sandbox-${randomUUID()}`,
       logger: logger.child({ component: 'simulator' }),
     });
     closers.unshift({ name: 'simulator', close: () => simulator.close() });

@@ -20,6 +20,12 @@ export interface SimulatorOptions {
   /** The one refresh token the token endpoint accepts; default 'sandbox-refresh-token'. */
   refreshToken?: string;
   logger?: SimLogger;
+  /**
+   * Seeds the ids of carts, orders and subscriptions created at run time. The default keeps them
+   * the same from run to run (tests); the sandbox passes a new value at each start, so that ids
+   * never repeat against records a persistent database kept from an earlier run.
+   */
+  runtimeIdNamespace?: string;
 }
 
 export interface RunningSimulator {

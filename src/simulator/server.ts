@@ -30,6 +30,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
     },
     options.extraCustomers ?? 0,
+    options.runtimeIdNamespace,
   );
   let baseUrl = '';
   const sim: SimContext = {

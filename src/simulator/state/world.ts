@@ -46,6 +46,8 @@ export class World {
     readonly clock: SimClock,
     readonly config: SimulatorConfig,
     private readonly initialExtraCustomers: number,
+    /** Seeds the ids of what callers create (carts, orders…); the same namespace gives the same ids. */
+    private readonly runtimeIdNamespace = 'runtime',
   ) {
     this.reseed();
   }
@@ -57,7 +59,7 @@ export class World {
     this.invoices = new InvoiceBook(this.customers, this.baseTime);
     this.audit = new AuditLog();
     this.scheduler = new Scheduler();
-    this.ids = new RuntimeIds('runtime');
+    this.ids = new RuntimeIds(this.runtimeIdNamespace);
     this.upgrades = new Map();
   }
 

@@ -293,3 +293,30 @@ describe('simulator carts, checkout and orders', () => {
     expect((refused.body as unknown as Json).code).toBe('900318');
   });
 });
+
+describe('ids of what callers create', () => {
+  async function firstOrderId(options: { runtimeIdNamespace?: string }) {
+    const h = await SimHarness.start(options);
+    try {
+      const created = await h.api<{ id: string }>('POST', `/customers/${h.id('Contoso France')}/carts`, {
+        body: { lineItems: [PLAN_LINE] },
+      });
+      const result = await h.api<{ orders: Array<{ id: string }> }>(
+        'POST',
+        `/customers/${h.id('Contoso France')}/carts/${created.body.id}/checkout`,
+      );
+      return { cartId: created.body.id, orderId: result.body.orders[0].id };
+    } finally {
+      await h.close();
+    }
+  }
+
+  it('repeat from run to run by default, and differ between runs with different namespaces', async () => {
+    const first = await firstOrderId({});
+    expect(await firstOrderId({})).toEqual(first);
+    const sandbox = await firstOrderId({ runtimeIdNamespace: 'sandbox-a' });
+    expect(sandbox.orderId).not.toBe(first.orderId);
+    expect(sandbox.cartId).not.toBe(first.cartId);
+    expect((await firstOrderId({ runtimeIdNamespace: 'sandbox-b' })).orderId).not.toBe(sandbox.orderId);
+  });
+});
