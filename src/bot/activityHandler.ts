@@ -55,14 +55,9 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
       await next();
     });
 
+    // Teams also sends a membersAdded conversation update on install; greeting once is enough.
     this.onInstallationUpdateAdd(async (context, next) => {
       await context.sendActivity(t(this.services(context).locale, 'welcome.text'));
-      await next();
-    });
-
-    this.onTeamsMembersAddedEvent(async (membersAdded, _teamInfo, context, next) => {
-      const botJoined = membersAdded.some((member) => member.id === context.activity.recipient?.id);
-      if (botJoined) await context.sendActivity(t(this.services(context).locale, 'welcome.text'));
       await next();
     });
   }

@@ -118,6 +118,14 @@ export function messageFor(request: ActionRequest, event: RequestEvent, locale: 
         code: error.code,
       });
     }
+    case 'rejected':
+      return t(locale, 'request.messages.rejected', {
+        customerName,
+        approverName: request.approverName ?? request.approverId ?? '',
+        reason: request.reason ?? '',
+      });
+    case 'expired':
+      return t(locale, 'request.messages.expired', { customerName });
     default:
       return undefined;
   }

@@ -298,6 +298,10 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       .pop();
     expect(textOf(update?.card)).toContain('Wrong customer');
     expect(update?.card?.refresh).toBeUndefined();
+    const told = t.sentHere().find((s) => s.method === 'POST' && (s.text ?? '').includes('rejected'));
+    expect(told?.text).toBe(
+      'Adele Vance rejected the Azure plan purchase for Contoso France: Wrong customer. Nothing was ordered.',
+    );
     record(t);
   });
 
