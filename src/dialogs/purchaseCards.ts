@@ -1,5 +1,5 @@
 import { renderCard, type AdaptiveCard } from '../cards/render';
-import { t, type Locale } from '../i18n';
+import { billingCycleLabel, t, type Locale } from '../i18n';
 import type { AvailabilityChoice, CatalogChoice, CustomerSummary, SkuChoice } from '../workflows';
 
 /** The purchase dialog's data: what was offered and chosen so far (kept in dialog state, JSON only). */
@@ -182,7 +182,11 @@ export function confirmCard(locale: Locale, input: { token: string; draft: Purch
     { title: t(locale, 'purchase.facts.currency'), value: currencyOf(draft) || '—' },
     { title: t(locale, 'purchase.facts.catalogItemId'), value: availability.catalogItemId },
   ];
-  if (cycles.length === 1) facts.push({ title: t(locale, 'purchase.facts.billingCycle'), value: cycles[0] });
+  if (cycles.length === 1)
+    facts.push({
+      title: t(locale, 'purchase.facts.billingCycle'),
+      value: billingCycleLabel(locale, cycles[0]),
+    });
   if (sku.maximumQuantity <= sku.minimumQuantity) {
     facts.push({ title: t(locale, 'purchase.facts.quantity'), value: String(sku.minimumQuantity) });
   }
@@ -192,7 +196,7 @@ export function confirmCard(locale: Locale, input: { token: string; draft: Purch
       token: input.token,
       notice: draft.notice ?? null,
       facts,
-      billingCycles: cycles.map((c) => ({ title: c, value: c })),
+      billingCycles: cycles.map((c) => ({ title: billingCycleLabel(locale, c), value: c })),
       billingCycle: cycles[0],
       minimum: sku.minimumQuantity,
       maximum: Math.max(sku.minimumQuantity, sku.maximumQuantity),

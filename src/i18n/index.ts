@@ -94,3 +94,9 @@ export function leafKeys(locale: Locale): string[] {
   walk(bundle, '');
   return keys.sort();
 }
+
+/** A Partner Center billing cycle (`one_time`, `monthly`…) in words; an unknown value as it came. */
+export function billingCycleLabel(locale: Locale, cycle: string): string {
+  const key = `billingCycles.${cycle.toLowerCase()}`;
+  return hasKey(locale, key) ? t(locale, key) : cycle;
+}

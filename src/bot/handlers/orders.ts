@@ -1,6 +1,6 @@
 import { CardFactory, type TurnContext } from 'botbuilder';
 import { renderCard } from '../../cards/render';
-import { t, type Locale } from '../../i18n';
+import { billingCycleLabel, t, type Locale } from '../../i18n';
 import type { Logger } from '../../logging';
 import { PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
 import type { Store } from '../../store';
@@ -145,7 +145,11 @@ function orderFacts(order: OrderSummary, locale: Locale): Array<{ title: string;
     { title: t(locale, 'orders.status'), value: order.status },
     { title: t(locale, 'orders.created'), value: formatInstant(order.creationDate) },
   ];
-  if (order.billingCycle) facts.push({ title: t(locale, 'orders.billingCycle'), value: order.billingCycle });
+  if (order.billingCycle)
+    facts.push({
+      title: t(locale, 'orders.billingCycle'),
+      value: billingCycleLabel(locale, order.billingCycle),
+    });
   if (order.lineItems.length > 0) {
     facts.push({
       title: t(locale, 'orders.lineItems'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
-import { hasKey, t, type Locale } from '../../i18n';
+import { billingCycleLabel, hasKey, t, type Locale } from '../../i18n';
 import type { ActionRequest, KeyValueRepository } from '../../store';
 import { purchasePayloadSchema } from '../../workflows/purchasePayload';
 import type { Caller, RolePolicy } from '../../workflows/roles';
@@ -116,7 +116,10 @@ export function requestFacts(request: ActionRequest, locale: Locale): Fact[] {
       { title: t(locale, 'purchase.facts.product'), value: item.productTitle },
       { title: t(locale, 'purchase.facts.sku'), value: item.skuTitle },
       { title: t(locale, 'purchase.facts.catalogItemId'), value: item.catalogItemId },
-      { title: t(locale, 'purchase.facts.billingCycle'), value: item.billingCycle },
+      {
+        title: t(locale, 'purchase.facts.billingCycle'),
+        value: billingCycleLabel(locale, item.billingCycle),
+      },
       { title: t(locale, 'purchase.facts.quantity'), value: String(item.quantity) },
     );
   } else {

@@ -137,7 +137,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       'USD',
       'Microsoft Azure plan',
       `${AZURE_PLAN}:0001:${COMMERCIAL}`,
-      'one_time',
+      'One-time purchase',
       'Submit for approval',
     ]) {
       expect(textOf(confirm)).toContain(expected);
