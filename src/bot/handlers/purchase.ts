@@ -155,6 +155,7 @@ export function requestPublisher(deps: RequestPublisherDeps) {
           { requestId: request.id, correlationId: services.correlationId, err: error },
           'could not post the request in the approvals channel',
         );
+        await context.sendActivity(t(locale, 'request.messages.approvalsUnreachable'));
       }
     }
     return deps.cards.forCaller(attached ?? request, services.caller, locale);
