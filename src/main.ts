@@ -113,10 +113,12 @@ async function main(): Promise<void> {
     },
   });
   scheduler.register({
-    name: 'purge-idempotency-keys',
+    // Spent idempotency keys, and dialogs abandoned for a week (a picker nobody finished).
+    name: 'purge-stale-state',
     everyMs: 60 * 60_000,
     run: async () => {
       await store.idempotency.purgeExpired();
+      await store.botState.purgeOlderThan(7 * 86_400_000);
     },
   });
   scheduler.start();

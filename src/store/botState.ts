@@ -12,6 +12,8 @@ export interface BotStateStorage {
   read(keys: string[]): Promise<Record<string, JsonObject>>;
   write(changes: Record<string, unknown>): Promise<void>;
   delete(keys: string[]): Promise<void>;
+  /** Deletes state not written for `maxAgeMs` (abandoned dialogs); returns how many rows went. */
+  purgeOlderThan(maxAgeMs: number): Promise<number>;
 }
 
 export class ETagConflictError extends Error {
@@ -71,6 +73,13 @@ export function botStateStorage(ctx: RepositoryContext): BotStateStorage {
       if (!Array.isArray(keys)) throw new TypeError('Keys are required when deleting');
       if (keys.length === 0) return;
       await db.deleteFrom('bot_state').where('key', 'in', keys).execute();
+    },
+    async purgeOlderThan(maxAgeMs) {
+      const result = await db
+        .deleteFrom('bot_state')
+        .where('updated_at', '<', ctx.now() - maxAgeMs)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }

@@ -136,6 +136,17 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
     });
 
     describe('bot state (botbuilder Storage semantics)', () => {
+      it('purges state not written for longer than asked, and only that', async () => {
+        const old = `abandoned-${randomUUID()}`;
+        const fresh = `fresh-${randomUUID()}`;
+        await store.botState.write({ [old]: { dialogStack: [] } });
+        clock.advance(8 * 86_400_000);
+        await store.botState.write({ [fresh]: { dialogStack: [] } });
+        expect(await store.botState.purgeOlderThan(7 * 86_400_000)).toBeGreaterThanOrEqual(1);
+        const left = await store.botState.read([old, fresh]);
+        expect(Object.keys(left)).toEqual([fresh]);
+      });
+
       it('reads a missing key as absent', async () => {
         const items = await store.botState.read([`missing-${randomUUID()}`]);
         expect(items).toEqual({});
