@@ -7,7 +7,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { AdaptiveCard } from '../cards/render';
-import { hasKey, t, type Locale } from '../i18n';
+import { statusLabel, hasKey, t, type Locale } from '../i18n';
 import type { PartnerCenterClient, PartnerCenterError } from '../partnercenter';
 import type { ActionRequest, Store } from '../store';
 import {
@@ -154,7 +154,7 @@ export class PurchaseDialog extends ComponentDialog {
       const legacy = {
         ...names,
         subscriptionId: readiness.legacySubscription.id,
-        status: readiness.legacySubscription.status,
+        status: statusLabel(locale, 'subscription', readiness.legacySubscription.status),
       };
       return this.end(
         step,
@@ -167,7 +167,11 @@ export class PurchaseDialog extends ComponentDialog {
       );
     }
     if (readiness.existingAzurePlan) {
-      const plan = { ...names, ...readiness.existingAzurePlan };
+      const plan = {
+        ...names,
+        ...readiness.existingAzurePlan,
+        status: statusLabel(locale, 'subscription', readiness.existingAzurePlan.status),
+      };
       return this.prompt(
         step,
         (token) =>

@@ -100,3 +100,11 @@ export function billingCycleLabel(locale: Locale, cycle: string): string {
   const key = `billingCycles.${cycle.toLowerCase()}`;
   return hasKey(locale, key) ? t(locale, key) : cycle;
 }
+
+export type StatusKind = 'order' | 'subscription' | 'provisioning';
+
+/** A Partner Center status in words ("pending review", "prefulfillment_pending"…); an unknown one as it came. */
+export function statusLabel(locale: Locale, kind: StatusKind, status: string): string {
+  const key = `statuses.${kind}.${status.toLowerCase().replace(/[\s_-]/g, '')}`;
+  return hasKey(locale, key) ? t(locale, key) : status;
+}

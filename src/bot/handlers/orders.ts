@@ -1,6 +1,6 @@
 import { CardFactory, type TurnContext } from 'botbuilder';
 import { renderCard } from '../../cards/render';
-import { billingCycleLabel, t, type Locale } from '../../i18n';
+import { statusLabel, billingCycleLabel, t, type Locale } from '../../i18n';
 import type { Logger } from '../../logging';
 import { PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
 import type { Store } from '../../store';
@@ -115,7 +115,8 @@ export function orderCommand(deps: OrderHandlerDeps): CommandHandler {
         ],
         lines: order.lineItems.map((line) => ({
           text: t(locale, 'orders.line', {
-            number: line.lineItemNumber,
+            // Partner Center numbers lines from 0; people count from 1.
+            number: line.lineItemNumber + 1,
             offer: line.friendlyName ?? line.offerId,
             quantity: line.quantity ?? 1,
           }),
@@ -127,7 +128,7 @@ export function orderCommand(deps: OrderHandlerDeps): CommandHandler {
               ? [
                   {
                     title: t(locale, 'orders.provisioning'),
-                    value: provisioningOf.get(line.lineItemNumber) ?? '',
+                    value: statusLabel(locale, 'provisioning', provisioningOf.get(line.lineItemNumber) ?? ''),
                   },
                 ]
               : []),
@@ -142,7 +143,7 @@ export function orderCommand(deps: OrderHandlerDeps): CommandHandler {
 
 function orderFacts(order: OrderSummary, locale: Locale): Array<{ title: string; value: string }> {
   const facts = [
-    { title: t(locale, 'orders.status'), value: order.status },
+    { title: t(locale, 'orders.status'), value: statusLabel(locale, 'order', order.status) },
     { title: t(locale, 'orders.created'), value: formatInstant(order.creationDate) },
   ];
   if (order.billingCycle)

@@ -219,7 +219,9 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     expect(textOf(list.card)).toContain('Partner Center does not list it yet');
     // `order <id>`: found by id (the customer from our records), with its line and provisioning.
     const [order] = await t.say(REQUESTER, `order ${orderId}`);
-    expect(textOf(order.card)).toContain('completed');
+    expect(textOf(order.card)).toContain('"Completed"');
+    expect(textOf(order.card)).not.toContain('"completed"');
+    expect(textOf(order.card)).toContain('#1 ');
     expect(textOf(order.card)).toContain(result.planSubscriptionId);
     expect(textOf(order.card)).toContain('Provisioning');
     record(t);
