@@ -3,16 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startBotApp } from './bot/app';
-import { createPurchaseFeature } from './bot/features/purchase';
-import { RequestNotifierRelay } from './bot/requestNotifier';
+import { composePurchase } from './bot/features/composePurchase';
 import { ConfigError, SANDBOX_IDENTITIES, loadConfig, type AppConfig } from './config';
 import { Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logging';
 import { PartnerCenterClient, type PartnerCenterCredentials } from './partnercenter';
 import { DEFAULT_REFRESH_TOKEN, startSimulator } from './simulator';
 import { createStore, type Store } from './store';
-import { OrderWatcher, PurchaseExecutor, RequestService } from './workflows';
-import { RolePolicy } from './workflows/roles';
 
 /** The sandbox's stand-in for the partner's Entra app registration (the simulator accepts any). */
 const SANDBOX_PC_CLIENT_ID = '0a5e9c1b-7d2f-4b8e-9c3a-5f1e2d4c6b8a';
@@ -44,22 +41,14 @@ async function main(): Promise<void> {
 
   const partnerCenter = await connectPartnerCenter(config, store, logger, closers);
 
-  // The domain is built first; it reaches Teams through a relay that the bot's notifier joins.
-  const pc = partnerCenter.client;
-  const roles = new RolePolicy(config.roles);
-  const notifier = new RequestNotifierRelay();
   const scheduler = new Scheduler({ leases: store.leases, logger });
-  const executor = new PurchaseExecutor({ store, pc, notifier, logger, instanceId: scheduler.instanceId });
-  const requests = new RequestService({
+  const { requests, executor, watcher, feature } = composePurchase({
     store,
-    roles,
-    approvalRequiredFor: config.approvals.requiredFor,
-    notifier,
-    executor,
-    expiryHours: config.approvals.expiryHours,
+    pc: partnerCenter.client,
     logger,
+    config,
+    instanceId: scheduler.instanceId,
   });
-  const watcher = new OrderWatcher({ store, pc, notifier, logger, instanceId: scheduler.instanceId });
   closers.unshift({ name: 'purchase executions', close: () => executor.drain() });
 
   const app = await startBotApp(
@@ -68,22 +57,7 @@ async function main(): Promise<void> {
       logger,
       store,
       readiness: [{ name: 'partner-center', check: partnerCenter.probe }],
-      features: [
-        ({ messenger }) => {
-          const feature = createPurchaseFeature({
-            store,
-            pc,
-            requests,
-            messenger,
-            roles,
-            logger,
-            approvalsConversationId: config.approvals.conversationId,
-            dialogStorage: store.botState,
-          });
-          notifier.attach(feature.notifier);
-          return feature;
-        },
-      ],
+      features: [feature],
     },
     { port: config.port, host: config.host },
   );

@@ -1,12 +1,10 @@
 import { startBotApp, type BotApp } from '../../../src/bot/app';
-import { createPurchaseFeature } from '../../../src/bot/features/purchase';
-import { RequestNotifierRelay } from '../../../src/bot/requestNotifier';
+import { composePurchase } from '../../../src/bot/features/composePurchase';
 import { parseConfig } from '../../../src/config';
 import { silentLogger, type Logger } from '../../../src/logging';
 import type { PartnerCenterClient } from '../../../src/partnercenter';
 import { createStore, type Store } from '../../../src/store';
-import { OrderWatcher, PurchaseExecutor, RequestService } from '../../../src/workflows';
-import { RolePolicy } from '../../../src/workflows/roles';
+import type { OrderWatcher, PurchaseExecutor, RequestService } from '../../../src/workflows';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
 import { SimulatorHarness } from '../partnercenter/simulatorHarness';
 
@@ -35,10 +33,8 @@ export interface PurchaseHarness {
 }
 
 /**
- * The composition main.ts makes for issue #4, with loopback stand-ins for Microsoft's cloud: the
- * Partner Center simulator, a fake Bot Connector, and a real SQLite store. The domain is built
- * first with a notifier relay; the Teams notifier is attached once the bot (and its proactive
- * messenger) exists.
+ * The composition main.ts makes (composePurchase + startBotApp), with loopback stand-ins for
+ * Microsoft's cloud: the Partner Center simulator, a fake Bot Connector, and a real SQLite store.
  */
 export async function startPurchaseHarness(options: PurchaseHarnessOptions = {}): Promise<PurchaseHarness> {
   const logger = options.logger ?? silentLogger();
@@ -51,49 +47,16 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
     options.approvalsConversationId ? { APPROVALS_CONVERSATION_ID: options.approvalsConversationId } : {},
   );
   const pc = simulator.client();
-  const roles = new RolePolicy(config.roles);
-  const relay = new RequestNotifierRelay();
-  const executor = new PurchaseExecutor({
+  const { requests, executor, watcher, feature } = composePurchase({
     store,
     pc,
-    notifier: relay,
     logger,
-    // The first order poll is due at once (0 would make the watch's delay invalid: it must be positive).
-    firstOrderPollMs: 1,
-    retryDelaysMs: [10, 20, 40],
+    config,
+    instanceId: 'purchase-harness',
+    executor: { firstOrderPollMs: 1, retryDelaysMs: [10, 20, 40] },
   });
-  const requests = new RequestService({
-    store,
-    roles,
-    approvalRequiredFor: config.approvals.requiredFor,
-    notifier: relay,
-    executor,
-    expiryHours: config.approvals.expiryHours,
-    logger,
-  });
-  const watcher = new OrderWatcher({ store, pc, notifier: relay, logger, instanceId: 'purchase-harness' });
   const app = await startBotApp(
-    {
-      config,
-      logger,
-      store,
-      features: [
-        ({ messenger }) => {
-          const feature = createPurchaseFeature({
-            store,
-            pc,
-            requests,
-            messenger,
-            roles,
-            logger,
-            approvalsConversationId: config.approvals.conversationId,
-            dialogStorage: store.botState,
-          });
-          relay.attach(feature.notifier);
-          return feature;
-        },
-      ],
-    },
+    { config, logger, store, features: [feature] },
     { port: 0, host: '127.0.0.1' },
   );
 
