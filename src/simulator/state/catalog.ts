@@ -1,4 +1,4 @@
-import type { Country, Currency } from './types';
+import type { Country, Currency, OrderLineRecord } from './types';
 
 /**
  * The simulator's catalog: the Azure plan, the legacy Microsoft Azure (MS-AZR-0145P) offer and a
@@ -289,4 +289,21 @@ export function resolveCatalogItem(id: string): CatalogItemResolution {
   const availability = findAvailability(sku, parts[2]);
   if (!availability) return { kind: 'staleAvailability', product, sku, availabilityId: parts[2] };
   return { kind: 'ok', product, sku, availability };
+}
+
+/** The one line of an order that bought (or, by an upgrade, created) the Azure plan `planId`. */
+export function azurePlanOrderLine(planId: string): OrderLineRecord {
+  return {
+    lineItemNumber: 0,
+    offerId: AZURE_PLAN_CATALOG_ITEM_ID,
+    productId: AZURE_PLAN_PRODUCT_ID,
+    skuId: AZURE_PLAN_SKU_ID,
+    availabilityId: AZURE_PLAN_AVAILABILITY_ID,
+    friendlyName: 'Microsoft Azure plan',
+    quantity: 1,
+    effect: 'azurePlan',
+    unitPriceCents: 0,
+    plannedSubscriptionId: planId,
+    subscriptionId: planId,
+  };
 }

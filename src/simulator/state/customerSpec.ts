@@ -1,5 +1,6 @@
 import { MCA_TEMPLATE_ID, MCLOUD_TEMPLATE_ID } from './agreements';
 import {
+  azurePlanOrderLine,
   AZURE_PLAN_AVAILABILITY_ID,
   AZURE_PLAN_CATALOG_ITEM_ID,
   AZURE_PLAN_PRODUCT_ID,
@@ -135,21 +136,7 @@ function planFor(spec: CustomerSpec, customerId: string, baseTime: number) {
     status: 'completed',
     completesAt: created,
     transactionType: 'UserPurchase',
-    lines: [
-      {
-        lineItemNumber: 0,
-        offerId: AZURE_PLAN_CATALOG_ITEM_ID,
-        productId: AZURE_PLAN_PRODUCT_ID,
-        skuId: AZURE_PLAN_SKU_ID,
-        availabilityId: AZURE_PLAN_AVAILABILITY_ID,
-        friendlyName: 'Microsoft Azure plan',
-        quantity: 1,
-        effect: 'azurePlan',
-        unitPriceCents: 0,
-        plannedSubscriptionId: planId,
-        subscriptionId: planId,
-      },
-    ],
+    lines: [azurePlanOrderLine(planId)],
   };
   return { subscription, order };
 }

@@ -1,6 +1,7 @@
 import { currentPlan, legacySubscription } from './assets';
 import type { Actor } from './audit';
 import {
+  azurePlanOrderLine,
   AZURE_PLAN_AVAILABILITY_ID,
   AZURE_PLAN_CATALOG_ITEM_ID,
   AZURE_PLAN_PRODUCT_ID,
@@ -138,21 +139,7 @@ function completeUpgrade(world: World, customer: CustomerState, upgrade: Upgrade
       status: 'completed',
       completesAt: now,
       transactionType: 'SystemPurchase',
-      lines: [
-        {
-          lineItemNumber: 0,
-          offerId: AZURE_PLAN_CATALOG_ITEM_ID,
-          productId: AZURE_PLAN_PRODUCT_ID,
-          skuId: AZURE_PLAN_SKU_ID,
-          availabilityId: AZURE_PLAN_AVAILABILITY_ID,
-          friendlyName: 'Microsoft Azure plan',
-          quantity: 1,
-          effect: 'azurePlan',
-          unitPriceCents: 0,
-          plannedSubscriptionId: plan.id,
-          subscriptionId: plan.id,
-        },
-      ],
+      lines: [azurePlanOrderLine(plan.id)],
     });
   }
   plan.azureEntitlements.push({
