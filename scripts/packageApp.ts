@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import AdmZip from 'adm-zip';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { modeOf } from '../src/config';
 
 /**
  * `npm run package [-- <environment>]`: fills the Teams app ids (from the environment or ./.env) into
@@ -27,9 +28,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
-/** Sandbox unless NODE_ENV or APP_MODE says production (the same rule the bot's config follows). */
+/** The bot's own rule (config.ts): APP_MODE wins, else NODE_ENV=production. */
 export function isSandbox(env: Env): boolean {
-  return env.NODE_ENV !== 'production' && env.APP_MODE !== 'production';
+  return modeOf(env) === 'sandbox';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

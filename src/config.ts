@@ -148,6 +148,12 @@ export interface AppConfig {
   shutdownGraceMs: number;
 }
 
+/** APP_MODE wins; otherwise NODE_ENV=production means production; anything else is the sandbox. */
+export function modeOf(env: Readonly<Record<string, string | undefined>>): Mode {
+  if (env.APP_MODE === 'production' || env.APP_MODE === 'sandbox') return env.APP_MODE;
+  return env.NODE_ENV === 'production' ? 'production' : 'sandbox';
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -173,7 +179,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     );
   }
   const e = parsed.data;
-  const mode: Mode = e.APP_MODE ?? (e.NODE_ENV === 'production' ? 'production' : 'sandbox');
+  const mode = modeOf({ APP_MODE: e.APP_MODE, NODE_ENV: e.NODE_ENV });
   const problems = mode === 'production' ? productionProblems(e) : sandboxProblems(e);
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startBotApp } from './bot/app';
@@ -185,6 +184,8 @@ async function connectPartnerCenter(
     applicationName: config.partnerCenter?.applicationName ?? 'AzurePlanOps',
     timeoutMs: config.partnerCenter?.timeoutMs,
   });
+  // Closed after the executions drain (they still call it) and before the simulator.
+  closers.unshift({ name: 'partner center client', close: () => client.close() });
   const probe = async () => {
     await client.catalog.listProducts('US', { targetView: 'MicrosoftAzure' });
   };
@@ -244,12 +245,12 @@ async function startPlaygroundIfInstalled(
   return playground;
 }
 
-async function openStore(config: AppConfig, logger: Logger): Promise<Store> {
-  if (config.database.kind === 'postgres') return createStore({ databaseUrl: config.database.url, logger });
-  if (config.database.path !== ':memory:') {
-    fs.mkdirSync(path.dirname(path.resolve(config.database.path)), { recursive: true });
-  }
-  return createStore({ sqlitePath: config.database.path, logger });
+function openStore(config: AppConfig, logger: Logger): Promise<Store> {
+  return createStore(
+    config.database.kind === 'postgres'
+      ? { databaseUrl: config.database.url, logger }
+      : { sqlitePath: config.database.path, logger },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -39,6 +39,8 @@ describe('resolvePackageIds', () => {
     expect(isSandbox({ NODE_ENV: 'development', APP_MODE: 'sandbox' })).toBe(true);
     expect(isSandbox({ NODE_ENV: 'production' })).toBe(false);
     expect(isSandbox({ APP_MODE: 'production' })).toBe(false);
+    // The bot's rule: an explicit APP_MODE wins over NODE_ENV.
+    expect(isSandbox({ NODE_ENV: 'production', APP_MODE: 'sandbox' })).toBe(true);
   });
 
   it('falls back to the fixed sandbox ids in sandbox mode', () => {
