@@ -5,6 +5,7 @@ import {
   PartnerCenterError,
   type Cart,
   type CartCheckoutResult,
+  type Order,
   type PartnerCenterClient,
 } from '../partnercenter';
 import type { ActionRequest, JsonObject, Store } from '../store';
@@ -241,7 +242,7 @@ export class PurchaseExecutor {
     }
     try {
       const cart = execution.cartId
-        ? await this.readBackCart(request, item, execution.cartId, correlationId)
+        ? await this.readBackCart(request, execution.cartId, correlationId)
         : await this.createAndPersistCart(request, item, execution, correlationId);
       // The cart is persisted: if another run took over meanwhile, it checks out this same cart.
       const stillOurs =
@@ -250,7 +251,9 @@ export class PurchaseExecutor {
         (await this.deps.store.leases.renew(leaseName(requestId), holder, this.leaseMs));
       if (!stillOurs) return { kind: 'done', request: await this.deps.store.requests.get(requestId) };
       const result = await this.checkout(request, item, cart, correlationId);
-      await this.step('checked-out', (await this.deps.store.requests.get(requestId)) ?? request);
+      // Only an observer needs the request as it stands here: spare the store read otherwise.
+      if (this.deps.onStep)
+        await this.step('checked-out', (await this.deps.store.requests.get(requestId)) ?? request);
       return await this.recordCheckout(requestId, result, correlationId);
     } catch (error) {
       return this.handleFailure(requestId, error, correlationId);
@@ -318,7 +321,6 @@ export class PurchaseExecutor {
    */
   private async readBackCart(
     request: ActionRequest,
-    item: PurchaseItem,
     cartId: string,
     correlationId: string,
   ): Promise<Cart | 'order-found'> {
@@ -332,30 +334,22 @@ export class PurchaseExecutor {
     } catch (error) {
       if (!(error instanceof PartnerCenterError) || (error.code !== '800008' && error.status !== 404))
         throw error;
-      return this.cartLost(request, item, cartId, correlationId);
+      return this.cartLost(request, cartId, correlationId);
     }
   }
 
   /** Our cart is gone (expired, or not found): its checkout may or may not have happened. */
   private async cartLost(
     request: ActionRequest,
-    item: PurchaseItem,
     cartId: string,
     correlationId: string,
   ): Promise<'order-found'> {
-    const { execution } = readPurchasePayload(request);
-    const orders = await ordersSince(
-      this.deps.pc,
-      request.customerId,
-      execution?.claimedAt ?? request.createdAt,
-      execution?.catalogItemId ?? item.catalogItemId,
-      correlationId,
-    );
+    const orders = await this.ordersForRequest(request, correlationId);
     if (orders.length > 0) {
       await this.recordCheckout(request.id, { orders, orderErrors: [] }, correlationId);
       return 'order-found';
     }
-    const createdAt = execution?.cartCreatedAt ?? request.updatedAt;
+    const createdAt = readPurchasePayload(request).execution?.cartCreatedAt ?? request.updatedAt;
     if (this.now() - createdAt < ORDER_LIST_LAG_MS) {
       throw new PartnerCenterError({
         code: 'pending',
@@ -668,7 +662,8 @@ export class PurchaseExecutor {
     throw new Error(`Request ${requestId} keeps changing; execution state not saved`);
   }
 
-  private async ordersForRequest(request: ActionRequest, correlationId: string) {
+  /** The orders Partner Center lists for this request's item since it was claimed. */
+  private async ordersForRequest(request: ActionRequest, correlationId: string): Promise<Order[]> {
     const { item, execution } = readPurchasePayload(request);
     return ordersSince(
       this.deps.pc,

@@ -15,7 +15,8 @@ import {
   type PurchaseResult,
   type PurchaseStep,
 } from '../../../src/workflows';
-import { SimulatorHarness } from '../partnercenter/simulatorHarness';
+import { SimulatorHarness, type FaultSpec } from '../partnercenter/simulatorHarness';
+import { createTempDir, type TempDir } from '../store/testDatabases';
 import {
   ADELE,
   apiCalls,
@@ -32,7 +33,6 @@ import {
   ROLES,
   signalWhen,
   succeeded,
-  tempDir,
   TestClock,
   tokenCalls,
 } from './workflowHarness';
@@ -49,7 +49,7 @@ const LEASE_MS = 60_000;
 let harness: SimulatorHarness;
 let pc: PartnerCenterClient;
 const items: Record<string, PurchaseItem> = {};
-let dir: { path: string; remove(): void };
+let dir: TempDir;
 
 beforeAll(async () => {
   harness = await SimulatorHarness.start({ orderCompletionDelayMs: ORDER_COMPLETION_MS });
@@ -57,7 +57,7 @@ beforeAll(async () => {
   for (const name of ['Contoso France', 'Woodgrove Bank', 'Fabrikam Inc']) {
     items[name] = await azurePlanItem(pc, await customerNamed(pc, name));
   }
-  dir = tempDir();
+  dir = createTempDir('workflows-');
 });
 
 afterAll(async () => {
@@ -153,6 +153,18 @@ async function approvedRequest(
   const approved = await service.approve(created.request.id, ADELE, 'corr-approve');
   if (!approved.ok) throw new Error(approved.reason);
   return approved.request;
+}
+
+/** Contoso France's purchase approved in a fresh world, the request log cleared, these checkout answers armed. */
+async function approvedWithCheckoutFaults(
+  faults: ReadonlyArray<Omit<FaultSpec, 'method' | 'path'>>,
+  options: Parameters<typeof world>[0] = {},
+): Promise<{ w: World; request: ActionRequest }> {
+  const w = await world(options);
+  const request = await approvedRequest(w, items['Contoso France']);
+  await harness.clearRequests();
+  for (const fault of faults) await harness.fault({ method: 'POST', path: CHECKOUT_FAULT_PATH, ...fault });
+  return { w, request };
 }
 
 function execution(request: ActionRequest | undefined) {
@@ -352,16 +364,9 @@ describe('concurrency', () => {
 
 describe('Partner Center refusals and faults', () => {
   it('400019 at checkout: reads the availability again, updates the cart, checks out once more, one order', async () => {
-    const w = await world();
-    const request = await approvedRequest(w, items['Contoso France']);
-    await harness.clearRequests();
-    await harness.fault({
-      method: 'POST',
-      path: CHECKOUT_FAULT_PATH,
-      status: 404,
-      code: '400019',
-      description: 'Availability not found',
-    });
+    const { w, request } = await approvedWithCheckoutFaults([
+      { status: 404, code: '400019', description: 'Availability not found' },
+    ]);
 
     const after = await w.executor.execute(request.id, { correlationId: 'c' });
 
@@ -375,10 +380,7 @@ describe('Partner Center refusals and faults', () => {
   });
 
   it('400019 twice: fails with 400019 after the one retry', async () => {
-    const w = await world();
-    const request = await approvedRequest(w, items['Contoso France']);
-    await harness.clearRequests();
-    await harness.fault({ method: 'POST', path: CHECKOUT_FAULT_PATH, status: 404, code: '400019', times: 2 });
+    const { w, request } = await approvedWithCheckoutFaults([{ status: 404, code: '400019', times: 2 }]);
 
     const after = await w.executor.execute(request.id, { correlationId: 'c' });
 
@@ -455,16 +457,9 @@ describe('Partner Center refusals and faults', () => {
   });
 
   it('800009 at checkout: reads the cart for its line errors and fails', async () => {
-    const w = await world();
-    const request = await approvedRequest(w, items['Contoso France']);
-    await harness.clearRequests();
-    await harness.fault({
-      method: 'POST',
-      path: CHECKOUT_FAULT_PATH,
-      status: 400,
-      code: '800009',
-      description: 'Error in Cart item(s)',
-    });
+    const { w, request } = await approvedWithCheckoutFaults([
+      { status: 400, code: '800009', description: 'Error in Cart item(s)' },
+    ]);
 
     const after = await w.executor.execute(request.id, { correlationId: 'c' });
 
@@ -476,11 +471,10 @@ describe('Partner Center refusals and faults', () => {
   });
 
   it('checkout answered 429, then 500, then success: the client retries and one order is placed', async () => {
-    const w = await world();
-    const request = await approvedRequest(w, items['Contoso France']);
-    await harness.clearRequests();
-    await harness.fault({ method: 'POST', path: CHECKOUT_FAULT_PATH, status: 429, retryAfterSeconds: 0 });
-    await harness.fault({ method: 'POST', path: CHECKOUT_FAULT_PATH, status: 500, code: '800003' });
+    const { w, request } = await approvedWithCheckoutFaults([
+      { status: 429, retryAfterSeconds: 0 },
+      { status: 500, code: '800003' },
+    ]);
 
     const after = await w.executor.execute(request.id, { correlationId: 'c' });
 
@@ -494,10 +488,7 @@ describe('Partner Center refusals and faults', () => {
   });
 
   it('800060 (order in progress): waits, reads the cart back, checks the same cart out again', async () => {
-    const w = await world();
-    const request = await approvedRequest(w, items['Contoso France']);
-    await harness.clearRequests();
-    await harness.fault({ method: 'POST', path: CHECKOUT_FAULT_PATH, status: 409, code: '800060' });
+    const { w, request } = await approvedWithCheckoutFaults([{ status: 409, code: '800060' }]);
 
     const after = await w.executor.execute(request.id, { correlationId: 'c' });
 
@@ -512,16 +503,12 @@ describe('Partner Center refusals and faults', () => {
   });
 
   it('5xx that outlast the retries leave the request executing and resumable; the resume places one order', async () => {
-    const w = await world({ executor: { maxRounds: 2 } });
-    const request = await approvedRequest(w, items['Contoso France']);
-    await harness.clearRequests();
-    await harness.fault({
-      method: 'POST',
-      path: CHECKOUT_FAULT_PATH,
-      status: 503,
-      code: '800003',
-      probability: 1,
-    });
+    const { w, request } = await approvedWithCheckoutFaults(
+      [{ status: 503, code: '800003', probability: 1 }],
+      {
+        executor: { maxRounds: 2 },
+      },
+    );
 
     const stuck = await w.executor.execute(request.id, { correlationId: 'c' });
 
@@ -677,6 +664,25 @@ describe('crashes and restarts', () => {
     const log = await harness.requests();
     expect(calls(log, 'POST', CART_CREATE)).toHaveLength(1);
     expect(calls(log, 'POST', CHECKOUT)).toEqual([]);
+  });
+
+  it('a cart gone after its checkout: the resume finds the order in the list and checks out nothing', async () => {
+    const sqlitePath = join(dir.path, 'cart-gone-after-checkout.sqlite');
+    await harness.clearRequests();
+    const { request, base } = await crashAt('checked-out', sqlitePath);
+    await harness.advanceClock(LIST_LAG_MS + 1);
+    await harness.fault({ method: 'GET', path: '/v1/customers/*/carts/*', status: 404, code: '800008' });
+
+    const restartedStore = await openStore(sqlitePath, () => Date.now() + LEASE_MS + 1);
+    const restarted = executorFor(restartedStore, base, { instanceId: 'restarted' });
+    expect(await restarted.resumeInterrupted({ correlationId: 'startup' })).toBe(1);
+
+    const after = execution(await restartedStore.requests.get(request.id));
+    expect(after?.phase).toBe('order-placed');
+    const orders = await listedOrders(request.customerId);
+    expect(orders).toHaveLength(1);
+    expect(after?.orders?.map((o) => o.id)).toEqual(orders.map((o) => o.id));
+    expect(calls(await harness.requests(), 'POST', CHECKOUT)).toHaveLength(1);
   });
 
   it('resumes a request left approved (crash before the claim)', async () => {
