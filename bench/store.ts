@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createStore, type Store } from '../src/store';
-
-export interface BenchResult {
-  name: string;
-  figures: Record<string, number>;
-  notes?: string[];
-}
+import type { BenchResult } from './benchResult';
 
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PartnerCenterClient } from '../../../src/partnercenter';
 import type { ActionRequest } from '../../../src/store';
 import {
@@ -57,11 +54,6 @@ export class TestClock {
   advance(ms: number): void {
     this.value += ms;
   }
-}
-
-export function tempDir(): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), 'workflows-'));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 export async function customerNamed(pc: PartnerCenterClient, name: string): Promise<CustomerSummary> {
