@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collection, seekPage } from '../http/links';
+import { collection } from '../http/links';
 import { ok } from '../http/reply';
 import type { RouteDef, RouteRequest, SimContext } from '../http/pipeline';
 import { AGREEMENT_TEMPLATES, agreementTypesFor, templateFor } from '../state/agreements';
@@ -8,7 +8,7 @@ import { DAY_MS, startOfUtcDay } from '../state/clock';
 import { invalidInput } from '../state/errors';
 import type { AgreementRecord } from '../state/types';
 import { agreementTemplateView, agreementView, auditRecordView } from '../views/misc';
-import { bodyOf, customerOf } from './helpers';
+import { bodyOf, customerOf, searchFilterOf, seekCollection } from './helpers';
 
 const agreementSchema = z
   .object({
@@ -107,29 +107,16 @@ export const agreementRoutes: RouteDef[] = [
   },
 ];
 
-const auditFilterSchema = z.object({ field: z.string(), value: z.string(), operator: z.string() });
-
 function auditFilter(raw: string | undefined): (e: AuditRecordEntry) => boolean {
-  if (!raw) return () => true;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw invalidInput('The filter must be a JSON object {"Field","Value","Operator"}.');
-  }
-  const lowered =
-    typeof parsed === 'object' && parsed !== null
-      ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k.toLowerCase(), v]))
-      : parsed;
-  const result = auditFilterSchema.safeParse(lowered);
-  if (!result.success) throw invalidInput('The filter must be a JSON object {"Field","Value","Operator"}.');
-  const value = result.data.value.toLowerCase();
-  const operator = result.data.operator.toLowerCase();
+  const filter = searchFilterOf(raw);
+  if (!filter) return () => true;
+  const value = filter.value.toLowerCase();
+  const operator = filter.operator.toLowerCase();
   const test = (actual: string) =>
     operator === 'substring' ? actual.toLowerCase().includes(value) : actual.toLowerCase() === value;
   if (operator !== 'substring' && operator !== 'equals')
-    throw invalidInput(`Operator ${result.data.operator} is not supported.`);
-  switch (result.data.field.toLowerCase()) {
+    throw invalidInput(`Operator ${filter.operator} is not supported.`);
+  switch (filter.field.toLowerCase()) {
     case 'companyname':
       return (e) => test(e.customerName);
     case 'customerid':
@@ -137,7 +124,7 @@ function auditFilter(raw: string | undefined): (e: AuditRecordEntry) => boolean 
     case 'resourcetype':
       return (e) => test(e.resourceType);
     default:
-      throw invalidInput(`Unknown audit search field ${result.data.field}.`);
+      throw invalidInput(`Unknown audit search field ${filter.field}.`);
   }
 }
 
@@ -172,21 +159,11 @@ export const auditRoutes: RouteDef[] = [
       const [start, end] = auditRange(req, sim);
       const keep = auditFilter(req.query.get('filter'));
       const records = sim.world.audit.between(start, end).filter(keep);
-      const seek = req.query.get('seekOperation')?.toLowerCase() === 'next';
-      const token = req.header('ms-continuationtoken');
-      if (seek && !token) throw invalidInput('seekOperation=Next needs the MS-ContinuationToken header.');
-      const selfUri = `/auditrecords${req.query.without('seekOperation')}`;
-      const page = seekPage(records, {
-        kind: 'auditrecords',
-        size: req.query.int('size', 500, 1, 500),
-        token: seek ? token : undefined,
-        selfUri,
-        seekParameter: 'seekOperation',
-      });
       return ok(
-        collection(page.items.map(auditRecordView), selfUri, {
-          continuationToken: page.continuationToken,
-          next: page.next,
+        seekCollection(req, records, auditRecordView, {
+          kind: 'auditrecords',
+          size: req.query.int('size', 500, 1, 500),
+          selfPath: '/auditrecords',
         }),
       );
     },

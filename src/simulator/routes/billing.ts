@@ -1,32 +1,18 @@
-import { z } from 'zod';
-import { collection, link, seekPage } from '../http/links';
+import { collection, link } from '../http/links';
 import { ok } from '../http/reply';
 import type { RouteDef, RouteRequest, SimContext } from '../http/pipeline';
 import { PcError, invalidInput } from '../state/errors';
 import type { InvoiceLine, InvoiceRecord } from '../state/invoices';
 import { invoiceLineView, invoiceView } from '../views/invoice';
-import { param } from './helpers';
-
-const filterSchema = z.object({ field: z.string(), value: z.string(), operator: z.string() });
+import { param, searchFilterOf, seekCollection } from './helpers';
 
 /** `filter={"Field":"InvoiceDate","Value":"2024-01-01","Operator":"greater_than_or_equals"}` (SDK shape). */
 function invoiceFilter(raw: string | undefined): (i: InvoiceRecord) => boolean {
-  if (!raw) return () => true;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw invalidInput('The filter must be a JSON object {"Field","Value","Operator"}.');
-  }
-  const lowered =
-    typeof parsed === 'object' && parsed !== null
-      ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k.toLowerCase(), String(v)]))
-      : parsed;
-  const result = filterSchema.safeParse(lowered);
-  if (!result.success || result.data.field.toLowerCase() !== 'invoicedate') {
+  const filter = searchFilterOf(raw);
+  if (!filter) return () => true;
+  if (filter.field.toLowerCase() !== 'invoicedate')
     throw invalidInput('Only the InvoiceDate field can filter invoices.');
-  }
-  const value = Date.parse(result.data.value);
+  const value = Date.parse(filter.value);
   if (Number.isNaN(value)) throw invalidInput('The InvoiceDate filter value must be a date.');
   const compare: Record<string, (a: number) => boolean> = {
     equals: (a) => a === value,
@@ -36,8 +22,8 @@ function invoiceFilter(raw: string | undefined): (i: InvoiceRecord) => boolean {
     less_than: (a) => a < value,
     less_than_or_equals: (a) => a <= value,
   };
-  const op = compare[result.data.operator.toLowerCase()];
-  if (!op) throw invalidInput(`Operator ${result.data.operator} is not supported for invoices.`);
+  const op = compare[filter.operator.toLowerCase()];
+  if (!op) throw invalidInput(`Operator ${filter.operator} is not supported for invoices.`);
   return (i) => op(i.invoiceDate);
 }
 
@@ -60,20 +46,10 @@ function checkLineItemKind(provider: string | undefined, type: string | undefine
 }
 
 function lineItemPage(req: RouteRequest, kind: string, lines: InvoiceLine[], selfPath: string) {
-  const seek = req.query.get('seekOperation')?.toLowerCase() === 'next';
-  const token = req.header('ms-continuationtoken');
-  if (seek && !token) throw invalidInput('seekOperation=Next needs the MS-ContinuationToken header.');
-  const selfUri = `${selfPath}${req.query.without('seekOperation')}`;
-  const page = seekPage(lines, {
+  return seekCollection(req, lines, invoiceLineView, {
     kind,
     size: req.query.int('size', 2000, 1, 2000),
-    token: seek ? token : undefined,
-    selfUri,
-    seekParameter: 'seekOperation',
-  });
-  return collection(page.items.map(invoiceLineView), selfUri, {
-    continuationToken: page.continuationToken,
-    next: page.next,
+    selfPath,
   });
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collection, seekPage } from '../http/links';
+import { collection } from '../http/links';
 import { ok } from '../http/reply';
 import type { RouteDef, RouteRequest } from '../http/pipeline';
 import { invalidInput } from '../state/errors';
@@ -23,7 +23,7 @@ import {
   subscriptionUsageSummaryView,
   utilizationRecordView,
 } from '../views/usage';
-import { bodyOf, customerOf, param } from './helpers';
+import { bodyOf, customerOf, param, seekCollection } from './helpers';
 
 const budgetSchema = z.object({ amount: z.union([z.number(), z.null()]) }).passthrough();
 
@@ -131,23 +131,13 @@ export const usageRoutes: RouteDef[] = [
       if (records === 'notReady') {
         return { status: 204, headers: { 'Retry-After': String(secondsUntilNextReport(sim.world)) } };
       }
-      const seek = req.query.get('seek_operation')?.toLowerCase() === 'next';
-      const token = req.header('ms-continuationtoken');
-      if (seek && !token) throw invalidInput('seek_operation=Next needs the MS-ContinuationToken header.');
-      const selfUri = `/customers/${customer.profile.id}/subscriptions/${s.id}/utilizations/azure${req.query.without('seek_operation')}`;
-      const page = seekPage(records, {
-        kind: `utilization:${s.id.toLowerCase()}`,
-        size,
-        token: seek ? token : undefined,
-        selfUri,
-        seekParameter: 'seek_operation',
-      });
       return ok(
-        collection(
-          page.items.map((r) => utilizationRecordView(r, showDetails)),
-          selfUri,
-          { continuationToken: page.continuationToken, next: page.next },
-        ),
+        seekCollection(req, records, (r) => utilizationRecordView(r, showDetails), {
+          kind: `utilization:${s.id.toLowerCase()}`,
+          size,
+          selfPath: `/customers/${customer.profile.id}/subscriptions/${s.id}/utilizations/azure`,
+          seekParameter: 'seek_operation',
+        }),
       );
     },
   },

@@ -44,6 +44,25 @@ describe('simulator invoices and reconciliation line items', () => {
     expect(pages).toBe(2);
   });
 
+  it('filters invoices by InvoiceDate with the documented filter and refuses other fields', async () => {
+    const all = (await h.api<Collection>('GET', '/invoices')).body.items;
+    const dates = all.map((i) => Date.parse(String(i.invoiceDate))).sort((a, b) => a - b);
+    const from = new Date(dates[1]).toISOString();
+    const filter = (f: Json) => encodeURIComponent(JSON.stringify(f));
+    const res = await h.api<Collection>(
+      'GET',
+      `/invoices?filter=${filter({ Field: 'InvoiceDate', Value: from, Operator: 'greater_than_or_equals' })}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(dates.length - 1);
+    const refused = await h.api(
+      'GET',
+      `/invoices?filter=${filter({ Field: 'TotalCharges', Value: '1', Operator: 'equals' })}`,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('800002');
+  });
+
   it('gets an invoice by id for App+User only', async () => {
     expect((await h.api('GET', '/invoices/G000100001')).body.code).toBe('900329');
     const res = await h.user('GET', '/invoices/G000100001');

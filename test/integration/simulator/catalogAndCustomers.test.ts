@@ -74,6 +74,20 @@ describe('simulator customers', () => {
     expect(res.body.code).toBe('800002');
   });
 
+  it('answers 400 800002 for a filter that is not the documented JSON object', async () => {
+    for (const raw of ['not-json', JSON.stringify({ Field: 'Domain', Value: 'x' })]) {
+      const res = await h.api('GET', `/customers?filter=${encodeURIComponent(raw)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('800002');
+    }
+  });
+
+  it('refuses seekOperation=Next without an MS-ContinuationToken header', async () => {
+    const res = await h.api('GET', '/customers?size=7&seekOperation=Next');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('800002');
+  });
+
   it('pages the customer list through links.next and MS-ContinuationToken to the end', async () => {
     const seen: string[] = [];
     let res = await h.api<Collection>('GET', '/customers?size=7');
