@@ -10,8 +10,6 @@ export const AZURE_PLAN_PRODUCT_ID = 'DZH318Z0BPS6';
 export const AZURE_PLAN_SKU_ID = '0001';
 export const AZURE_PLAN_AVAILABILITY_ID = 'DZH318Z0BML6';
 export const AZURE_PLAN_CATALOG_ITEM_ID = `${AZURE_PLAN_PRODUCT_ID}:${AZURE_PLAN_SKU_ID}:${AZURE_PLAN_AVAILABILITY_ID}`;
-/** An availability that used to be current: checking out a cart that holds it answers 400019. */
-export const RETIRED_AZURE_PLAN_AVAILABILITY_ID = 'DZH318Z0BML5';
 
 export const LEGACY_AZURE_PRODUCT_ID = '9DEA7946-EC2C-441E-9FFD-E3B275F7E838';
 export const LEGACY_AZURE_OFFER_ID = 'MS-AZR-0145P';
@@ -289,6 +287,27 @@ export function resolveCatalogItem(id: string): CatalogItemResolution {
   const availability = findAvailability(sku, parts[2]);
   if (!availability) return { kind: 'staleAvailability', product, sku, availabilityId: parts[2] };
   return { kind: 'ok', product, sku, availability };
+}
+
+/** The one line of a seeded order that bought reservation SKU `skuId` at its catalog availability. */
+export function reservationOrderLine(skuId: string, resourceId: string): OrderLineRecord {
+  const product = findProduct(RESERVATION_PRODUCT_ID);
+  const sku = product && findSku(product, skuId);
+  const availability = sku?.availabilities[0];
+  if (!product || !sku || !availability) throw new Error(`No reservation SKU ${skuId} in the catalog`);
+  return {
+    lineItemNumber: 0,
+    offerId: catalogItemId(product, sku, availability),
+    productId: product.id,
+    skuId: sku.id,
+    availabilityId: availability.id,
+    friendlyName: sku.title,
+    quantity: 1,
+    termDuration: availability.terms[0]?.duration,
+    effect: 'reservation',
+    unitPriceCents: availability.unitPriceCents,
+    plannedSubscriptionId: resourceId,
+  };
 }
 
 /** The one line of an order that bought (or, by an upgrade, created) the Azure plan `planId`. */

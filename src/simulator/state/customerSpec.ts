@@ -9,6 +9,7 @@ import {
   LEGACY_AZURE_OFFER_ID,
   LEGACY_AZURE_PRODUCT_ID,
   RESERVATION_PRODUCT_ID,
+  reservationOrderLine,
 } from './catalog';
 import { DAY_MS, iso } from './clock';
 import { seededRandom, stableGuid, stableHex } from './ids';
@@ -126,18 +127,14 @@ function planFor(spec: CustomerSpec, customerId: string, baseTime: number) {
     version: 1,
     azureEntitlements: entitlements,
   };
-  const order: OrderRecord = {
+  const order = completedOrder(spec, customerId, {
     id: orderId,
     alternateId: orderId,
-    customerId,
     billingCycle: 'one_time',
-    currencyCode: COUNTRY_CURRENCY[spec.country],
     creationDate: created - 5 * 60_000,
-    status: 'completed',
     completesAt: created,
-    transactionType: 'UserPurchase',
     lines: [azurePlanOrderLine(planId)],
-  };
+  });
   return { subscription, order };
 }
 
@@ -164,16 +161,12 @@ function legacyFor(spec: CustomerSpec, customerId: string, baseTime: number) {
     version: 1,
     azureEntitlements: [],
   };
-  const order: OrderRecord = {
+  const order = completedOrder(spec, customerId, {
     id: orderId,
     alternateId: stableHex(`${spec.key}:legacy-order`, 12),
-    customerId,
     billingCycle: 'monthly',
-    currencyCode: COUNTRY_CURRENCY[spec.country],
     creationDate: created - 5 * 60_000,
-    status: 'completed',
     completesAt: created,
-    transactionType: 'UserPurchase',
     lines: [
       {
         lineItemNumber: 0,
@@ -189,7 +182,7 @@ function legacyFor(spec: CustomerSpec, customerId: string, baseTime: number) {
         subscriptionId: id,
       },
     ],
-  };
+  });
   return { subscription, order };
 }
 
@@ -219,36 +212,30 @@ function reservationFor(spec: CustomerSpec, customerId: string, baseTime: number
       provisioningState: spec.reservation === 'active' ? 'Created' : 'Expired',
     },
   };
-  const order: OrderRecord = {
+  const order = completedOrder(spec, customerId, {
     id: orderId,
     alternateId,
-    customerId,
     billingCycle: 'one_time',
-    currencyCode: COUNTRY_CURRENCY[spec.country],
     creationDate: effective - 60 * 60_000,
-    status: 'completed',
     completesAt: effective,
-    transactionType: 'UserPurchase',
-    lines: [
-      {
-        lineItemNumber: 0,
-        offerId: `${RESERVATION_PRODUCT_ID}:${entitlement.skuId}:DZH318Z0HM${entitlement.skuId === '0002' ? '32' : '11'}`,
-        productId: RESERVATION_PRODUCT_ID,
-        skuId: entitlement.skuId,
-        availabilityId: `DZH318Z0HM${entitlement.skuId === '0002' ? '32' : '11'}`,
-        friendlyName:
-          entitlement.skuId === '0002'
-            ? 'Reserved VM Instance, Standard_DS1_v2, US West 2, 3 Years'
-            : 'Reserved VM Instance, Standard_DS1_v2, US West 2, 1 Year',
-        quantity: 1,
-        termDuration: entitlement.skuId === '0002' ? 'P3Y' : 'P1Y',
-        effect: 'reservation',
-        unitPriceCents: entitlement.skuId === '0002' ? 98_500 : 43_800,
-        plannedSubscriptionId: entitlement.resourceId,
-      },
-    ],
-  };
+    lines: [reservationOrderLine(entitlement.skuId, entitlement.resourceId)],
+  });
   return { entitlement, order };
+}
+
+/** A seeded order: placed and completed long before the simulator started. */
+function completedOrder(
+  spec: CustomerSpec,
+  customerId: string,
+  order: Pick<OrderRecord, 'id' | 'alternateId' | 'billingCycle' | 'creationDate' | 'completesAt' | 'lines'>,
+): OrderRecord {
+  return {
+    ...order,
+    customerId,
+    currencyCode: COUNTRY_CURRENCY[spec.country],
+    status: 'completed',
+    transactionType: 'UserPurchase',
+  };
 }
 
 function usageFor(spec: CustomerSpec, subscriptions: SubscriptionRecord[]): UsageLine[] {

@@ -18,15 +18,6 @@ export function stableHex(seed: string, length: number): string {
   return digest(seed).toString('hex').slice(0, length);
 }
 
-/** Upper-case alphanumeric id like the catalog's (`DZH318Z0BML6`). */
-export function stableCatalogId(seed: string, length = 12): string {
-  const alphabet = '0123456789BCDFGHJKLMNPQRSTVWXZ';
-  const bytes = digest(seed);
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
-  return out;
-}
-
 /** mulberry32 seeded from a string: deterministic pseudo-random numbers in [0, 1). */
 export function seededRandom(seed: string): () => number {
   let state = digest(seed).readUInt32LE(0);
