@@ -145,7 +145,11 @@ async function connectPartnerCenter(
   logger: Logger,
   closers: Array<{ name: string; close: () => Promise<void> }>,
 ): Promise<PartnerCenterConnection> {
-  const tokenCache = memoizedTokenCache(store);
+  // The client's cache plugin re-reads this row at most every 30 s and writes it when it changes.
+  const tokenCache = {
+    load: async () => (await store.kv.get(TOKEN_CACHE_KEY)) ?? null,
+    save: (serialized: string) => store.kv.set(TOKEN_CACHE_KEY, serialized),
+  };
   let baseUrl: string;
   let credentials: PartnerCenterCredentials;
   if (config.partnerCenter) {
@@ -190,27 +194,6 @@ async function connectPartnerCenter(
     await client.catalog.listProducts('US', { targetView: 'MicrosoftAzure' });
   };
   return { client, probe };
-}
-
-/**
- * MSAL reads its cache before every token request; keep the last value in memory for a few seconds
- * so that a burst of Partner Center calls reads the database once. Saves write through, so other
- * instances see a rotated refresh token at their next read.
- */
-function memoizedTokenCache(store: Store, ttlMs = 30_000) {
-  let cached: { value: string | null; at: number } | undefined;
-  return {
-    async load(): Promise<string | null> {
-      if (cached && Date.now() - cached.at < ttlMs) return cached.value;
-      const value = (await store.kv.get(TOKEN_CACHE_KEY)) ?? null;
-      cached = { value, at: Date.now() };
-      return value;
-    },
-    async save(serialized: string): Promise<void> {
-      await store.kv.set(TOKEN_CACHE_KEY, serialized);
-      cached = { value: serialized, at: Date.now() };
-    },
-  };
 }
 
 interface PlaygroundLauncher {

@@ -1,15 +1,35 @@
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import type { TokenCacheStore } from './credentials';
 
-/** MSAL's cache persisted through the caller's store: read before each access, written when changed. */
-export function tokenCachePlugin(store: TokenCacheStore): ICachePlugin {
+export interface TokenCachePluginOptions {
+  /**
+   * MSAL asks for the cache before every token lookup. Reading the store each time would put a
+   * database read on every Partner Center call; the store is read again only after this long, so
+   * another instance's rotated refresh token is still picked up (default 30 s).
+   */
+  reloadAfterMs?: number;
+  now?: () => number;
+}
+
+/** MSAL's cache persisted through the caller's store: re-read at most every `reloadAfterMs`, written when changed. */
+export function tokenCachePlugin(
+  store: TokenCacheStore,
+  options: TokenCachePluginOptions = {},
+): ICachePlugin {
+  const reloadAfterMs = options.reloadAfterMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let syncedAt: number | undefined;
   return {
     async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
+      if (syncedAt !== undefined && now() - syncedAt < reloadAfterMs) return;
       const serialized = await store.load();
       if (serialized) context.tokenCache.deserialize(serialized);
+      syncedAt = now();
     },
     async afterCacheAccess(context: TokenCacheContext): Promise<void> {
-      if (context.cacheHasChanged) await store.save(context.tokenCache.serialize());
+      if (!context.cacheHasChanged) return;
+      await store.save(context.tokenCache.serialize());
+      syncedAt = now();
     },
   };
 }
