@@ -29,8 +29,9 @@ async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> 
 }
 
 /**
- * Sequential turns over HTTP through the whole bot (router, card rendering, conversation reference
- * write to SQLite, reply to a loopback connector): the per-turn cost of our own code.
+ * Sequential turns over HTTP through the whole bot (router, card rendering, the conversation
+ * reference check, which writes to SQLite only when the reference changed, reply to a loopback
+ * connector): the per-turn cost of our own code.
  */
 export async function benchBotTurns(turns = 300): Promise<BenchResult> {
   const connector = await startFakeConnector();

@@ -15,15 +15,24 @@ export function channelKeyOf(conversationId: string): string {
   return conversationId.split(';')[0];
 }
 
+const MAX_REMEMBERED_WRITES = 10_000;
+
 /**
  * Stores the reference of every conversation the bot hears from (and, for a channel thread, of its
  * channel), so that notifications and alerts can reach it later, from any instance.
  */
 export class ConversationReferenceBook implements ReferenceSink, ConversationReferenceLookup {
+  /** What this instance last wrote per key, so that a busy conversation costs no write per turn. */
+  private readonly written = new Map<string, string>();
+
   constructor(private readonly repository: ConversationReferenceRepository) {}
 
   async saveReference(reference: Partial<ConversationReference>): Promise<string> {
     const key = conversationKeyOf(reference);
+    // The activity id changes every turn and is never needed: a proactive send replies to its own
+    // continuation activity. Anything else that changes (user, locale, serviceUrl) is written.
+    const fingerprint = JSON.stringify({ ...reference, activityId: undefined });
+    if (this.written.get(key) === fingerprint) return key;
     const conversation = reference.conversation;
     const conversationType = conversation?.conversationType ?? 'personal';
     const entry = {
@@ -46,6 +55,8 @@ export class ConversationReferenceBook implements ReferenceSink, ConversationRef
         },
       });
     }
+    if (this.written.size >= MAX_REMEMBERED_WRITES) this.written.clear();
+    this.written.set(key, fingerprint);
     return key;
   }
 

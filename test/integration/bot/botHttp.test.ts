@@ -145,6 +145,24 @@ describe('bot over HTTP (Teams-shaped activities, fake connector)', () => {
     expect((root?.reference as { conversation: { id: string } }).conversation.id).toBe(GENERAL_CHANNEL);
   });
 
+  it('rewrites a conversation reference only when more than its activity id changed', async () => {
+    const conversationId = 'a:personal-reference-writes';
+    const first = personalMessage('help', { serviceUrl: connector.serviceUrl, conversationId });
+    await post(first);
+    await post(personalMessage('help', { serviceUrl: connector.serviceUrl, conversationId }));
+    const unchanged = await store.conversations.get(conversationId);
+    expect((unchanged?.reference as { activityId?: string }).activityId).toBe(first.id);
+
+    const french = personalMessage('aide', {
+      serviceUrl: connector.serviceUrl,
+      conversationId,
+      locale: 'fr-FR',
+    });
+    await post(french);
+    const changed = await store.conversations.get(conversationId);
+    expect(changed?.reference).toMatchObject({ activityId: french.id, locale: 'fr-FR' });
+  });
+
   it('runs a help-card button (adaptiveCard/action) and answers the invoke', async () => {
     const result = await post(
       cardAction('command.run', { command: 'whoami' }, { serviceUrl: connector.serviceUrl }),
