@@ -17,7 +17,7 @@ import { parseCommand, type CommandId } from './commands';
 import { invokeError } from './invokeResponses';
 import { helpCard } from './handlers/help';
 import type { CommandHandler, CommandHandlers, VerbHandlers } from './handlers/types';
-import { createTurnServices, tenantIdOf, turnServices, type TurnServices } from './turnServices';
+import { createTurnServices, requiredTurnServices, tenantIdOf, type TurnServices } from './turnServices';
 
 export interface ReferenceSink {
   saveReference(reference: Partial<ConversationReference>): Promise<string>;
@@ -205,9 +205,7 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
   }
 
   private services(context: TurnContext): TurnServices {
-    const services = turnServices(context);
-    if (!services) throw new Error('turn services are not set: run() was bypassed');
-    return services;
+    return requiredTurnServices(context);
   }
 }
 

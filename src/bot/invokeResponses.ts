@@ -1,5 +1,7 @@
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/render';
+import { t } from '../i18n';
+import type { TurnServices } from './turnServices';
 
 /** Universal Actions answers: a card replaces the one clicked; a message shows as a toast; errors carry a code. */
 export function invokeCard(card: AdaptiveCard): AdaptiveCardInvokeResponse {
@@ -24,4 +26,15 @@ export function invokeError(statusCode: number, code: string, message: string): 
     type: 'application/vnd.microsoft.error',
     value: { code, message } as unknown as Record<string, unknown>,
   };
+}
+
+/** Card data that is not what the card offered (forged, replayed, stale or malformed). */
+export function invokeInvalidSubmission(
+  services: Pick<TurnServices, 'locale' | 'correlationId'>,
+): AdaptiveCardInvokeResponse {
+  return invokeError(
+    400,
+    'BadRequest',
+    t(services.locale, 'errors.invalidSubmission', { correlationId: services.correlationId }),
+  );
 }

@@ -1,13 +1,8 @@
-import { t, type Locale } from '../i18n';
+import { pcErrorText, t, type Locale } from '../i18n';
 import type { Logger } from '../logging';
 import type { ActionRequest, ActionRequestRepository } from '../store';
 import type { RequestEvent, RequestNotifier } from '../workflows/notifier';
-import {
-  pcErrorText,
-  purchaseOutcome,
-  type RequestCards,
-  type RequestMetaBook,
-} from './handlers/requestCards';
+import { purchaseOutcome, type RequestCards, type RequestMetaBook } from './handlers/requestCards';
 import type { OutboundMessage } from './proactive';
 
 /** The part of ProactiveMessenger the notifier uses. */

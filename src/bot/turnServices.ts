@@ -56,3 +56,10 @@ export function createTurnServices(context: TurnContext, logger: Logger, roles: 
 export function turnServices(context: TurnContext): TurnServices | undefined {
   return context.turnState.get(KEY) as TurnServices | undefined;
 }
+
+/** The turn's services where the turn must have come through the bot's run() (every handler). */
+export function requiredTurnServices(context: TurnContext): TurnServices {
+  const services = turnServices(context);
+  if (!services) throw new Error('turn services are not set: run() was bypassed');
+  return services;
+}

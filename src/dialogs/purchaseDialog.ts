@@ -7,8 +7,8 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { AdaptiveCard } from '../cards/render';
-import { statusLabel, hasKey, t, type Locale } from '../i18n';
-import type { PartnerCenterClient, PartnerCenterError } from '../partnercenter';
+import { pcErrorText, statusLabel, t } from '../i18n';
+import type { PartnerCenterClient } from '../partnercenter';
 import type { ActionRequest, Store } from '../store';
 import {
   checkPurchaseReadiness,
@@ -20,6 +20,7 @@ import {
   type PurchaseItem,
   type RequestService,
 } from '../workflows';
+import { errorSummary } from '../workflows/pcErrors';
 import type { RolePolicy } from '../workflows/roles';
 import { CardPrompt, type CardFieldRule, type CardPromptServices, type CardSubmission } from './cardPrompt';
 import { presentCard, type DialogTurn } from './cardTurn';
@@ -65,6 +66,8 @@ const STEPS = 'purchase.steps';
 const MCA = 'purchase.mca';
 const PROMPT = 'purchase.card';
 const CUSTOMER_CHOICES = 15;
+/** The dataset of the customer picker's typeahead (`choices.data` in customerPicker.json). */
+export const CUSTOMER_DATASET = 'customers';
 
 type Step = WaterfallStepContext;
 type Actions = Record<string, Record<string, CardFieldRule>>;
@@ -115,7 +118,11 @@ export class PurchaseDialog extends ComponentDialog {
       (token) => customerPickerCard(locale, { token, query: draft.query, customers: draft.customers }),
       {
         select: {
-          customerId: { required: true, oneOf: draft.customers.map((c) => c.id), offeredBy: 'customers' },
+          customerId: {
+            required: true,
+            oneOf: draft.customers.map((c) => c.id),
+            offeredBy: CUSTOMER_DATASET,
+          },
         },
         search: { search: { maxLength: 100 } },
         cancel: {},
@@ -266,7 +273,9 @@ export class PurchaseDialog extends ComponentDialog {
       const reason =
         outcome.reason === 'forbidden'
           ? t(turn.locale, 'purchase.mca.cannotAttest')
-          : pcErrorText(turn.locale, outcome.error);
+          : outcome.error
+            ? pcErrorText(turn.locale, errorSummary(outcome.error))
+            : '';
       const retry: AttestationOptions = {
         ...options,
         notice: t(turn.locale, 'purchase.mca.failed', { reason }),
@@ -476,10 +485,4 @@ function required<T>(value: T | undefined | null): T {
   if (value === undefined || value === null)
     throw new Error('purchase dialog: a step ran without what it needs');
   return value;
-}
-
-function pcErrorText(locale: Locale, error: PartnerCenterError | undefined): string {
-  if (!error) return '';
-  const key = `errors.pc.${error.code}`;
-  return hasKey(locale, key) ? t(locale, key) : error.description || error.message;
 }

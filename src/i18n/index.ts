@@ -1,4 +1,4 @@
-import i18next, { type TFunction } from 'i18next';
+import i18next from 'i18next';
 import enBot from './locales/en/bot.json';
 import enPartnerCenter from './locales/en/partnercenter.json';
 import enPurchase from './locales/en/purchase.json';
@@ -10,15 +10,10 @@ export type Locale = 'en' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 /** The catalogs, one JSON file per area; deep-merged per locale. */
-const catalogs: Record<Locale, Record<string, unknown>[]> = {
+const catalogs: Record<Locale, readonly Record<string, unknown>[]> = {
   en: [enBot, enPartnerCenter, enPurchase],
   fr: [frBot, frPartnerCenter, frPurchase],
 };
-
-export function registerCatalog(locale: Locale, catalog: Record<string, unknown>): void {
-  catalogs[locale].push(catalog);
-  instance.addResourceBundle(locale, 'translation', catalog, true, true);
-}
 
 function deepMerge(
   target: Record<string, unknown>,
@@ -56,10 +51,6 @@ void instance.init({
 /** Teams sends e.g. `fr-FR`, `fr-CA`, `en-US`; anything French is French, everything else English. */
 export function localeFrom(activityLocale: string | undefined | null): Locale {
   return activityLocale && /^fr(\b|[-_])/i.test(activityLocale) ? 'fr' : 'en';
-}
-
-export function translator(locale: Locale): TFunction {
-  return instance.getFixedT(locale);
 }
 
 export function t(locale: Locale, key: string, params?: Record<string, unknown>): string {
@@ -107,4 +98,10 @@ export type StatusKind = 'order' | 'subscription' | 'provisioning';
 export function statusLabel(locale: Locale, kind: StatusKind, status: string): string {
   const key = `statuses.${kind}.${status.toLowerCase().replace(/[\s_-]/g, '')}`;
   return hasKey(locale, key) ? t(locale, key) : status;
+}
+
+/** Our words for a Partner Center error code when we have them in this language; else the error's own. */
+export function pcErrorText(locale: Locale, error: { code: string; message: string }): string {
+  const key = `errors.pc.${error.code}`;
+  return hasKey(locale, key) ? t(locale, key) : error.message;
 }

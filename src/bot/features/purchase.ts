@@ -1,5 +1,6 @@
 import type { Storage, TurnContext } from 'botbuilder';
 import { CardDialogHost } from '../../dialogs/cardDialogHost';
+import { CARD_DIALOG_VERB } from '../../dialogs/cardPrompt';
 import { PurchaseDialog } from '../../dialogs/purchaseDialog';
 import type { Logger } from '../../logging';
 import type { PartnerCenterClient } from '../../partnercenter';
@@ -20,7 +21,7 @@ import { requestVerbs, requestsCommand } from '../handlers/requests';
 import type { CommandHandler, CommandHandlers, VerbHandler, VerbHandlers } from '../handlers/types';
 import type { ProactiveMessenger } from '../proactive';
 import { TeamsRequestNotifier } from '../requestNotifier';
-import { turnServices, type TurnServices } from '../turnServices';
+import { requiredTurnServices, type TurnServices } from '../turnServices';
 import { UserDirectory } from './userDirectory';
 
 export interface PurchaseFeatureDeps {
@@ -64,11 +65,6 @@ export function createPurchaseFeature(deps: PurchaseFeatureDeps): PurchaseFeatur
     idempotency: store.idempotency,
     kv: store.kv,
   });
-  const services = (context: TurnContext): TurnServices => {
-    const found = turnServices(context);
-    if (!found) throw new Error('turn services are not set: run() was bypassed');
-    return found;
-  };
   host.add(
     new PurchaseDialog({
       pc,
@@ -76,7 +72,7 @@ export function createPurchaseFeature(deps: PurchaseFeatureDeps): PurchaseFeatur
       roles,
       requests,
       prompts: host,
-      turn: services,
+      turn: requiredTurnServices,
       publishRequest: requestPublisher({
         requests,
         cards,
@@ -84,7 +80,7 @@ export function createPurchaseFeature(deps: PurchaseFeatureDeps): PurchaseFeatur
         messenger: deps.messenger,
         approvalsConversationId: deps.approvalsConversationId,
         logger,
-        services,
+        services: requiredTurnServices,
       }),
     }),
   );
@@ -108,9 +104,10 @@ export function createPurchaseFeature(deps: PurchaseFeatureDeps): PurchaseFeatur
     };
 
   const verbs: VerbHandlers = Object.fromEntries(
-    Object.entries({ 'purchase.submit': purchaseSubmitVerb(purchaseDeps), ...requestVerbs(requestDeps) }).map(
-      ([verb, handler]) => [verb, rememberingVerb(handler)],
-    ),
+    Object.entries({
+      [CARD_DIALOG_VERB]: purchaseSubmitVerb(purchaseDeps),
+      ...requestVerbs(requestDeps),
+    }).map(([verb, handler]) => [verb, rememberingVerb(handler)]),
   );
 
   return {

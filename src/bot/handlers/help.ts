@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { t } from '../../i18n';
 import { COMMAND_IDS, isCommandAvailable, type CommandId } from '../commands';
-import { invokeError, invokeMessage } from '../invokeResponses';
+import { invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
 import type { TurnServices } from '../turnServices';
 import type { CommandHandler, CommandHandlers, VerbHandler } from './types';
 
@@ -33,13 +33,7 @@ export function runCommandVerb(commands: CommandHandlers): VerbHandler {
   return async ({ context, services, data }) => {
     const parsed = RunCommandData.safeParse(data);
     const handler = parsed.success ? commands[parsed.data.command] : undefined;
-    if (!parsed.success || !handler) {
-      return invokeError(
-        400,
-        'BadRequest',
-        t(services.locale, 'errors.invalidSubmission', { correlationId: services.correlationId }),
-      );
-    }
+    if (!parsed.success || !handler) return invokeInvalidSubmission(services);
     await handler({ context, services, args: [], argText: '' });
     return invokeMessage(t(services.locale, `commands.${parsed.data.command}.title`));
   };

@@ -1,7 +1,7 @@
-import { ActivityTypes, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type Activity, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import type { CardDialogHost, CardTurnResult } from '../../dialogs/cardDialogHost';
-import { PurchaseDialog } from '../../dialogs/purchaseDialog';
+import { CUSTOMER_DATASET, PurchaseDialog } from '../../dialogs/purchaseDialog';
 import { t } from '../../i18n';
 import type { Logger } from '../../logging';
 import type { PartnerCenterClient } from '../../partnercenter';
@@ -10,15 +10,13 @@ import { customerLabel } from '../../dialogs/purchaseCards';
 import { findCustomers } from '../../workflows/customers';
 import type { RequestService } from '../../workflows/requestService';
 import { channelKeyOf } from '../conversationReferences';
-import { invokeCard, invokeError, invokeMessage } from '../invokeResponses';
+import { invokeCard, invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
 import { toActivity } from '../proactive';
 import type { TurnServices } from '../turnServices';
 import type { UserDirectory } from '../features/userDirectory';
 import type { RequestCards, RequestMetaBook } from './requestCards';
 import type { CommandHandler, VerbHandler } from './types';
 
-/** The dataset name of the customer picker's typeahead (`choices.data` of its Input.ChoiceSet). */
-export const CUSTOMER_DATASET = 'customers';
 const TYPEAHEAD_RESULTS = 15;
 /** A typeahead answer must be quick: only a bounded scan when the prefix search finds nothing. */
 const TYPEAHEAD_SCAN_LIMIT = 500;
@@ -137,10 +135,7 @@ export function requestPublisher(deps: RequestPublisherDeps) {
     const conversationKey = context.activity.conversation.id;
     const shared = await deps.cards.shared(request, locale);
     const summary = t(locale, 'request.title', { customerName: request.customerName });
-    const activity = toActivity({ card: shared, text: summary });
-    let activityId = context.activity.replyToId;
-    if (activityId) await context.updateActivity({ ...activity, id: activityId });
-    else activityId = (await context.sendActivity(activity))?.id;
+    const activityId = await showInPlace(context, toActivity({ card: shared, text: summary }));
     await deps.meta.set(request.id, { locale });
     const attached = activityId
       ? await deps.requests.attachCard(request.id, { conversationKey, activityId })
@@ -170,11 +165,7 @@ function invokeAnswer(services: TurnServices, outcome: CardTurnResult): Adaptive
       return invokeMessage(t(services.locale, 'purchase.title'));
     default:
       services.logger.warn({ outcome: outcome.status }, 'card submission refused');
-      return invokeError(
-        400,
-        'BadRequest',
-        t(services.locale, 'errors.invalidSubmission', { correlationId: services.correlationId }),
-      );
+      return invokeInvalidSubmission(services);
   }
 }
 
@@ -186,9 +177,14 @@ async function answerSubmitMessage(
 ): Promise<AdaptiveCardInvokeResponse> {
   const answer = invokeAnswer(services, outcome);
   if (outcome.status !== 'card') return answer;
-  const activity = toActivity({ card: outcome.card, text: t(services.locale, 'purchase.title') });
-  const replyToId = context.activity.replyToId;
-  if (replyToId) await context.updateActivity({ ...activity, id: replyToId });
-  else await context.sendActivity(activity);
+  await showInPlace(context, toActivity({ card: outcome.card, text: t(services.locale, 'purchase.title') }));
   return answer;
+}
+
+/** Updates the message the user acted on (the activity's replyToId), or sends one; returns its id. */
+async function showInPlace(context: TurnContext, activity: Partial<Activity>): Promise<string | undefined> {
+  const replyToId = context.activity.replyToId;
+  if (!replyToId) return (await context.sendActivity(activity))?.id;
+  await context.updateActivity({ ...activity, id: replyToId });
+  return replyToId;
 }

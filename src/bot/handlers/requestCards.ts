@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
-import { billingCycleLabel, hasKey, t, type Locale } from '../../i18n';
+import { billingCycleLabel, pcErrorText, t, type Locale } from '../../i18n';
 import type { ActionRequest, KeyValueRepository } from '../../store';
 import { purchasePayloadSchema } from '../../workflows/purchasePayload';
 import type { Caller, RolePolicy } from '../../workflows/roles';
@@ -72,12 +72,6 @@ export function formatInstant(epochMs: number | string | undefined): string {
   const date = new Date(epochMs);
   if (Number.isNaN(date.getTime())) return String(epochMs);
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** Partner Center's own words for a code when we have them in the user's language. */
-export function pcErrorText(locale: Locale, error: { code: string; message: string }): string {
-  const key = `errors.pc.${error.code}`;
-  return hasKey(locale, key) ? t(locale, key) : error.message;
 }
 
 export function stateTone(state: ActionRequest['state']): 'good' | 'bad' | 'info' {

@@ -6,7 +6,7 @@ import type { ActionRequest } from '../../store';
 import { MAX_REJECTION_REASON_LENGTH, type RequestService } from '../../workflows/requestService';
 import { purchasePayloadSchema } from '../../workflows/purchasePayload';
 import type { RolePolicy } from '../../workflows/roles';
-import { invokeCard, invokeError } from '../invokeResponses';
+import { invokeCard, invokeError, invokeInvalidSubmission } from '../invokeResponses';
 import type { TurnServices } from '../turnServices';
 import {
   decisionRefusal,
@@ -83,7 +83,7 @@ export function requestVerbs(deps: RequestHandlerDeps): VerbHandlers {
     const parsed = rejectConfirm.safeParse(data);
     if (!parsed.success) {
       const action = requestAction.safeParse(data);
-      if (!action.success) return invalid(services);
+      if (!action.success) return invokeInvalidSubmission(services);
       return refusal(deps, services, action.data, 'invalid-reason');
     }
     const action = parsed.data;
@@ -102,7 +102,7 @@ export function requestVerbs(deps: RequestHandlerDeps): VerbHandlers {
     (handler: Answer): VerbHandler =>
     async (request) => {
       const parsed = requestAction.safeParse(request.data);
-      if (!parsed.success) return invalid(request.services);
+      if (!parsed.success) return invokeInvalidSubmission(request.services);
       return handler(request, parsed.data);
     };
 
@@ -194,12 +194,4 @@ async function refusal(
 
 function notFound(services: TurnServices): AdaptiveCardInvokeResponse {
   return invokeError(404, 'NotFound', t(services.locale, 'request.refusals.not-found'));
-}
-
-function invalid(services: TurnServices): AdaptiveCardInvokeResponse {
-  return invokeError(
-    400,
-    'BadRequest',
-    t(services.locale, 'errors.invalidSubmission', { correlationId: services.correlationId }),
-  );
 }
