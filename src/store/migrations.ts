@@ -8,7 +8,10 @@ export type Engine = 'sqlite' | 'postgres';
  */
 export function migrationProvider(engine: Engine): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_initial': initial(engine) }),
+    getMigrations: async () => ({
+      '0001_initial': initial(engine),
+      '0002_request_orders': requestOrders(),
+    }),
   };
 }
 
@@ -203,6 +206,23 @@ function initial(engine: Engine): Migration {
       ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
+    },
+  };
+}
+
+/** Which request placed which Partner Center order: `order <id>` finds its request by an index. */
+function requestOrders(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('request_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('request_orders').ifExists().execute();
     },
   };
 }

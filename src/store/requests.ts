@@ -115,6 +115,10 @@ export interface ActionRequestRepository {
   ): Promise<TransitionResult>;
   /** Compare-and-set on the version, for data changes that keep the state. */
   update(id: string, change: { expectedVersion: number; patch: ActionRequestPatch }): Promise<UpdateResult>;
+  /** Records that the request placed these Partner Center orders (idempotent). */
+  linkOrders(id: string, orderIds: readonly string[]): Promise<void>;
+  /** The request that placed a Partner Center order, matched case-insensitively. */
+  findByOrderId(orderId: string): Promise<ActionRequest | undefined>;
 }
 
 const kindSchema = z.enum(ACTION_REQUEST_KINDS);
@@ -199,6 +203,27 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
       if (row) return { ok: true, request: fromRow(row) };
       const current = await load(id);
       return current ? { ok: false, reason: 'state-mismatch', current } : { ok: false, reason: 'not-found' };
+    },
+
+    async linkOrders(id, orderIds) {
+      if (orderIds.length === 0) return;
+      const now = ctx.now();
+      await db
+        .insertInto('request_orders')
+        .values(
+          orderIds.map((orderId) => ({ order_id: orderId.toLowerCase(), request_id: id, created_at: now })),
+        )
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
+    },
+
+    async findByOrderId(orderId) {
+      const row = await db
+        .selectFrom('request_orders')
+        .select('request_id')
+        .where('order_id', '=', orderId.toLowerCase())
+        .executeTakeFirst();
+      return row ? load(row.request_id) : undefined;
     },
 
     async update(id, { expectedVersion, patch }) {

@@ -16,6 +16,7 @@ export interface Database {
   alert_history: AlertHistoryTable;
   watches: WatchTable;
   kv: KeyValueTable;
+  request_orders: RequestOrderTable;
 }
 
 export interface ConversationReferenceTable {
@@ -127,4 +128,11 @@ export interface KeyValueTable {
   value: string;
   expires_at: number | null;
   updated_at: number;
+}
+
+export interface RequestOrderTable {
+  /** Lower case: Partner Center order ids are matched case-insensitively. */
+  order_id: string;
+  request_id: string;
+  created_at: number;
 }

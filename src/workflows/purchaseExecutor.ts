@@ -534,6 +534,10 @@ export class PurchaseExecutor {
       lastError: undefined,
     }));
     if (!persisted) return { kind: 'done', request: await this.deps.store.requests.get(requestId) };
+    await this.deps.store.requests.linkOrders(
+      requestId,
+      orders.map((o) => o.id),
+    );
     await this.audit(
       persisted.request,
       'purchase.order-placed',

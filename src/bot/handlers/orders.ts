@@ -11,7 +11,6 @@ import {
   type OrderDetails,
   type OrderSummary,
 } from '../../workflows/orders';
-import { purchasePayloadSchema } from '../../workflows/purchasePayload';
 import type { TurnServices } from '../turnServices';
 import { formatInstant } from './requestCards';
 import type { CommandHandler } from './types';
@@ -191,20 +190,10 @@ async function findOurOrder(
   store: Store,
   orderId: string,
 ): Promise<{ customerId: string; customerName: string; requestId: string } | undefined> {
-  const wanted = orderId.toLowerCase();
-  const requests = await store.requests.list({
-    kind: 'purchase',
-    state: ['executing', 'succeeded', 'failed'],
-    limit: 500,
-  });
-  for (const request of requests) {
-    const payload = purchasePayloadSchema.safeParse(request.payload);
-    const orders = payload.success ? (payload.data.execution?.orders ?? []) : [];
-    if (orders.some((o) => o.id.toLowerCase() === wanted)) {
-      return { customerId: request.customerId, customerName: request.customerName, requestId: request.id };
-    }
-  }
-  return undefined;
+  const request = await store.requests.findByOrderId(orderId);
+  return request
+    ? { customerId: request.customerId, customerName: request.customerName, requestId: request.id }
+    : undefined;
 }
 
 async function notice(context: TurnContext, locale: Locale, text: string): Promise<void> {

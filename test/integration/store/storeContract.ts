@@ -71,7 +71,7 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
     });
 
     describe('migrations', () => {
-      it('applies the initial migration exactly once however many stores open the database', async () => {
+      it('applies every migration exactly once however many stores open the database', async () => {
         const again = target.sharedDatabase ? await target.open(clock.now) : store;
         try {
           const created = await store.requests.create(newRequest());
@@ -79,7 +79,7 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
           const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(
             again.kysely,
           );
-          expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
+          expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_request_orders']);
         } finally {
           if (again !== store) await again.close();
         }
@@ -232,6 +232,18 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
         expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
         await expect(other.requests.get(created.id)).resolves.toEqual(created);
         await expect(store.requests.get(randomUUID())).resolves.toBeUndefined();
+      });
+
+      it('finds the request that placed an order, whatever the case of the order id', async () => {
+        const created = await store.requests.create(newRequest());
+        const orderId = `Ord${randomUUID().slice(0, 8)}`;
+        await store.requests.linkOrders(created.id, [orderId, `${orderId}-2`]);
+        await store.requests.linkOrders(created.id, [orderId]); // a resumed run links again
+        await expect(other.requests.findByOrderId(orderId.toUpperCase())).resolves.toMatchObject({
+          id: created.id,
+        });
+        await expect(store.requests.findByOrderId(`${orderId}-2`)).resolves.toMatchObject({ id: created.id });
+        await expect(store.requests.findByOrderId('no-such-order')).resolves.toBeUndefined();
       });
 
       it('transitions from an expected state, applies the patch and bumps the version', async () => {
