@@ -14,6 +14,7 @@ import {
   checkPurchaseReadiness,
   findCustomers,
   listAvailabilities,
+  namedCustomer,
   listAzureProducts,
   listSkus,
   recordMcaAttestation,
@@ -110,9 +111,8 @@ export class PurchaseDialog extends ComponentDialog {
       draft.query === ''
         ? []
         : await findCustomers(this.deps.pc, draft.query, { correlationId, limit: CUSTOMER_CHOICES });
-    if (draft.customers.length === 1) {
-      return step.next(auto({ customerId: draft.customers[0].id }));
-    }
+    const named = namedCustomer(draft.customers, draft.query);
+    if (named) return step.next(auto({ customerId: named.id }));
     return this.prompt(
       step,
       (token) => customerPickerCard(locale, { token, query: draft.query, customers: draft.customers }),

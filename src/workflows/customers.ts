@@ -81,6 +81,19 @@ export function normalizeName(value: string): string {
 }
 
 /** Exact matches, then prefix matches, then the rest; alphabetical within each group. */
+/**
+ * The customer a query names among the matches: the only match, or the only exact match (company
+ * name ignoring case and accents, or domain) among several. Undefined: ask the user to pick.
+ */
+export function namedCustomer(found: readonly CustomerSummary[], query: string): CustomerSummary | undefined {
+  if (found.length === 1) return found[0];
+  const wanted = normalizeName(query);
+  const exact = found.filter(
+    (c) => normalizeName(c.companyName) === wanted || c.domain.toLowerCase() === query.trim().toLowerCase(),
+  );
+  return exact.length === 1 ? exact[0] : undefined;
+}
+
 export function rank<T>(items: readonly T[], query: string, key: (item: T) => string): T[] {
   const wanted = normalizeName(query);
   const score = (item: T): number => {

@@ -4,7 +4,7 @@ import { statusLabel, billingCycleLabel, t, type Locale } from '../../i18n';
 import type { Logger } from '../../logging';
 import { PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
 import type { Store } from '../../store';
-import { findCustomers, normalizeName, type CustomerSummary } from '../../workflows/customers';
+import { findCustomers, namedCustomer } from '../../workflows/customers';
 import {
   getOrderDetails,
   listCustomerOrders,
@@ -172,12 +172,8 @@ export async function resolveCustomer(
   const { locale } = services;
   const text = query.trim().slice(0, 100);
   const found = await findCustomers(pc, text, { correlationId: services.correlationId, limit: 10 });
-  if (found.length === 1) return { ok: true, customer: found[0] };
-  const wanted = normalizeName(text);
-  const exact = found.filter(
-    (c: CustomerSummary) => normalizeName(c.companyName) === wanted || c.domain.toLowerCase() === wanted,
-  );
-  if (exact.length === 1) return { ok: true, customer: exact[0] };
+  const named = namedCustomer(found, text);
+  if (named) return { ok: true, customer: named };
   if (found.length === 0) return { ok: false, text: t(locale, 'customerLookup.none', { query: text }) };
   const names = found
     .slice(0, 5)

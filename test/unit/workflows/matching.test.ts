@@ -1,4 +1,4 @@
-import { normalizeName, rank } from '../../../src/workflows/customers';
+import { namedCustomer, normalizeName, rank } from '../../../src/workflows/customers';
 
 describe('normalizeName', () => {
   it.each([
@@ -31,5 +31,26 @@ describe('rank', () => {
     const copy = [...names];
     rank(names, 'contoso', (n) => n);
     expect(names).toEqual(copy);
+  });
+});
+
+describe('namedCustomer', () => {
+  const customer = (companyName: string, domain: string) => ({ id: domain, companyName, domain });
+  const france = customer('Contoso France', 'contosofrance.onmicrosoft.com');
+  const france2 = customer('Contoso France Services', 'contosofranceservices.onmicrosoft.com');
+  const pharma = customer('Contoso Pharmaceuticals', 'contosopharma.onmicrosoft.com');
+
+  it('is the only match', () => {
+    expect(namedCustomer([pharma], 'contoso')).toBe(pharma);
+  });
+
+  it('is the one exact name or domain among several, ignoring case and accents', () => {
+    expect(namedCustomer([france, france2, pharma], 'CONTOSO FRANCE')).toBe(france);
+    expect(namedCustomer([france, france2], 'contosofranceservices.onmicrosoft.com')).toBe(france2);
+  });
+
+  it('is nobody when several match and none exactly, or nothing matches', () => {
+    expect(namedCustomer([france, pharma], 'contoso')).toBeUndefined();
+    expect(namedCustomer([], 'contoso')).toBeUndefined();
   });
 });
