@@ -30,6 +30,16 @@ export class RolePolicy {
     return roles;
   }
 
+  /** The users named for a role (AAD object ids, lower case); '*' grants cannot be listed. */
+  namedMembers(role: Exclude<Role, 'reader'>): string[] {
+    const list = {
+      operator: this.settings.operators,
+      approver: this.settings.approvers,
+      admin: this.settings.admins,
+    }[role];
+    return list.filter((entry) => entry !== '*').map((entry) => entry.toLowerCase());
+  }
+
   has(caller: Caller, role: Role): boolean {
     return this.rolesOf(caller).includes(role);
   }
