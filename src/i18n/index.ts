@@ -43,7 +43,7 @@ void instance.init({
   resources: Object.fromEntries(
     LOCALES.map((locale) => [
       locale,
-      { translation: catalogs[locale].reduce((acc, c) => deepMerge(acc, c), {}) },
+      { translation: catalogs[locale].reduce((acc, c) => deepMerge(acc, structuredClone(c)), {}) },
     ]),
   ),
 });

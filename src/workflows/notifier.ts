@@ -17,11 +17,6 @@ export interface RequestNotifier {
   requestChanged(request: ActionRequest, event: RequestEvent): Promise<void>;
 }
 
-/** For compositions without a chat surface (tools, benchmarks). */
-export const silentNotifier: RequestNotifier = {
-  async requestChanged() {},
-};
-
 /**
  * A notification is a courtesy: the state change it reports is already committed, so a failure
  * to tell Teams is logged and never undoes or blocks the domain step.
