@@ -1,12 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { FaultRegistry } from './http/faults';
+import { mountBlobRoute, mountGraphRoute } from './http/graphPipeline';
 import { mountControl, mountRoute, type SimContext, type SimLogger } from './http/pipeline';
+import { ReplayCache } from './http/replay';
 import { RequestLog } from './http/requestLog';
 import { RateLimiter } from './http/throttling';
 import { TokenService } from './identity/tokens';
 import { DEFAULT_REFRESH_TOKEN, type RunningSimulator, type SimulatorOptions } from './options';
 import { controlRoutes } from './routes/control';
+import { billingBlobRoute, graphBillingRoutes, graphNotFoundRoutes } from './routes/graphBilling';
 import { apiRoutes, notFoundRoutes } from './routes/index';
 import { SimClock } from './state/clock';
 import { DEFAULT_CONFIG, World } from './state/world';
@@ -39,6 +42,7 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
     faults: new FaultRegistry(),
     limiter: new RateLimiter(),
     requestLog: new RequestLog(),
+    replays: new ReplayCache(),
     logger,
     baseUrl: () => baseUrl,
   };
@@ -53,6 +57,9 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   const server = restify.createServer(serverOptions);
   for (const route of controlRoutes) mountControl(server, sim, route);
   for (const route of apiRoutes) mountRoute(server, sim, route);
+  // Microsoft Graph partner billing and its blob storage, on the same server (other dialects).
+  for (const route of [...graphBillingRoutes, ...graphNotFoundRoutes]) mountGraphRoute(server, sim, route);
+  mountBlobRoute(server, sim, billingBlobRoute);
   for (const route of notFoundRoutes) mountRoute(server, sim, route);
 
   const host = options.host ?? '127.0.0.1';

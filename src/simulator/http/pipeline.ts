@@ -6,6 +6,7 @@ import type { Actor } from '../state/audit';
 import { PcError } from '../state/errors';
 import type { World } from '../state/world';
 import { FaultRegistry, malformedBody, type FaultSpec } from './faults';
+import type { ReplayCache } from './replay';
 import { errorBody, errorReply, throttledReply, type Reply } from './reply';
 import { QueryMap, parseJsonBody, readBody } from './request';
 import type { RequestLog, TokenKind } from './requestLog';
@@ -24,6 +25,8 @@ export interface SimContext {
   faults: FaultRegistry;
   limiter: RateLimiter;
   requestLog: RequestLog;
+  /** First answers by MS-RequestId, for the routes that honour it (`replay`). */
+  replays: ReplayCache;
   logger: SimLogger;
   baseUrl: () => string;
 }
@@ -50,12 +53,14 @@ export interface RouteDef {
   path: string;
   auth: AuthMode;
   family?: EndpointFamily;
+  /** An operation with an effect that honours MS-RequestId: a repeat returns the first result. */
+  replay?: boolean;
   handle(req: RouteRequest, sim: SimContext): Reply | Promise<Reply>;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function writeReply(res: Response, reply: Reply): void {
+export function writeReply(res: Response, reply: Reply): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
   if (reply.body === undefined) {
     res.writeHead(reply.status, { 'Content-Length': '0' });
@@ -70,7 +75,7 @@ function writeReply(res: Response, reply: Reply): void {
   res.end(json);
 }
 
-function headerOf(req: Request, name: string): string | undefined {
+export function headerOf(req: Request, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -96,6 +101,7 @@ function authReply(
   route: RouteDef,
   bearer: string | undefined,
   claims: TokenClaims | undefined,
+  sim: SimContext,
 ): Reply | undefined {
   if (route.auth === 'none') return undefined;
   if (!bearer) {
@@ -118,6 +124,17 @@ function authReply(
       body: errorBody('900329', 'This resource does not support application-only authentication.'),
     };
   }
+  // The 2026 rule: an App+User call without an MFA claim is refused; app-only calls are not.
+  if (claims.idtyp === 'user' && !sim.world.config.appUserMfa) {
+    return {
+      status: 401,
+      body: errorBody(
+        '900421',
+        'Multi-factor authentication is required: the App+User token carries no MFA claim. Sign in again with MFA.',
+      ),
+      headers: { 'WWW-Authenticate': 'Bearer realm="PartnerCenter", error="insufficient_claims"' },
+    };
+  }
   return undefined;
 }
 
@@ -134,7 +151,8 @@ async function run(
   const started = performance.now();
   const url = new URL(req.url ?? '/', 'http://simulator');
   const method = (req.method ?? 'GET').toUpperCase();
-  const requestId = headerOf(req, 'ms-requestid') || randomUUID();
+  const sentRequestId = headerOf(req, 'ms-requestid');
+  const requestId = sentRequestId || randomUUID();
   const correlationId = headerOf(req, 'ms-correlationid') || randomUUID();
   res.setHeader('MS-RequestId', requestId);
   res.setHeader('MS-CorrelationId', correlationId);
@@ -147,6 +165,7 @@ async function run(
   const tokenKind: TokenKind = claims ? (claims.idtyp === 'user' ? 'app+user' : 'app') : 'none';
   const at = sim.world.clock.iso();
   let logged = false;
+  let replayed = false;
   const log = (status: number) => {
     if (logged || url.pathname.toLowerCase().startsWith('/_sim')) return;
     logged = true;
@@ -160,6 +179,7 @@ async function run(
       correlationId,
       tokenKind,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(replayed ? { replayed } : {}),
     });
   };
   res.once('finish', () => log(res.statusCode));
@@ -167,7 +187,6 @@ async function run(
 
   const rawBody = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
   const fault = sim.faults.take(method, url.pathname);
-  if (fault?.latencyMs) await delay(fault.latencyMs);
   // A hung or reset call must not reach restify's end of chain, which would answer 500 itself.
   if (fault?.hang) return 'detached';
   if (fault?.reset) {
@@ -179,7 +198,7 @@ async function run(
     return 'answered';
   }
 
-  let reply = authReply(route, bearer, claims);
+  let reply = authReply(route, bearer, claims, sim);
   if (!reply && claims && route.family && sim.world.config.rateLimits) {
     const retryAfter = sim.limiter.hit(route.family, claims.tid, sim.world.now());
     if (retryAfter !== undefined) reply = throttledReply(retryAfter);
@@ -203,18 +222,27 @@ async function run(
       actor: claims ? actorOf(claims) : { kind: 'app', applicationId: '' },
       tenantId: claims?.tid ?? '',
     };
-    try {
-      sim.world.settle();
-      reply = await route.handle(request, sim);
-    } catch (error) {
-      if (error instanceof PcError) {
-        reply = errorReply(error);
-      } else {
+    const act = async (): Promise<Reply> => {
+      try {
+        sim.world.settle();
+        return await route.handle(request, sim);
+      } catch (error) {
+        if (error instanceof PcError) return errorReply(error);
         sim.logger.error({ err: error, method, path: url.pathname, requestId }, 'simulator route failed');
-        reply = { status: 500, body: errorBody('800003', 'Unexpected service error') };
+        return { status: 500, body: errorBody('800003', 'Unexpected service error') };
       }
+    };
+    if (route.replay && sentRequestId && claims) {
+      const key = { tenantId: claims.tid, method, path: url.pathname, requestId: sentRequestId };
+      const outcome = await sim.replays.run(key, act);
+      reply = outcome.reply;
+      replayed = outcome.replayed;
+    } else {
+      reply = await act();
     }
   }
+  // The operation is done; a latency fault delays only its answer (a client may time out meanwhile).
+  if (fault?.latencyMs) await delay(fault.latencyMs);
   if (fault?.malformed) reply = { status: 200, body: malformedBody(reply.body) };
   writeReply(res, reply);
   return 'answered';
@@ -254,7 +282,20 @@ function register(server: Server, method: Method, path: string, handler: Handler
 export interface ControlRoute {
   method: Method;
   path: string;
-  handle(body: unknown, query: QueryMap, sim: SimContext): Reply | Promise<Reply>;
+  handle(
+    body: unknown,
+    query: QueryMap,
+    sim: SimContext,
+    params: Record<string, string>,
+  ): Reply | Promise<Reply>;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -273,7 +314,10 @@ export function mountControl(server: Server, sim: SimContext, route: ControlRout
       } catch {
         return { status: 400, body: errorBody('800002', 'The request body is not valid JSON.') };
       }
-      return route.handle(body, new QueryMap(url.search), sim);
+      const params = Object.fromEntries(
+        Object.entries((req.params ?? {}) as Record<string, string>).map(([k, v]) => [k, safeDecode(v)]),
+      );
+      return route.handle(body, new QueryMap(url.search), sim, params);
     };
     go().then(
       (reply) => {

@@ -11,6 +11,8 @@ export interface RequestLogEntry {
   correlationId: string;
   tokenKind: TokenKind;
   durationMs: number;
+  /** Set when the answer is the first answer of an earlier call with the same MS-RequestId. */
+  replayed?: boolean;
 }
 
 /** Every API and token call (not /_sim calls), for tests and benchmarks to count what a flow costs. */

@@ -5,6 +5,16 @@ import { PARTNER_TENANT_DOMAIN } from '../state/partner';
 export const PC_RESOURCE = 'https://api.partnercenter.microsoft.com';
 export const PC_APP_SCOPE = `${PC_RESOURCE}/.default`;
 export const PC_USER_SCOPE = `${PC_RESOURCE}/user_impersonation`;
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+export const GRAPH_APP_SCOPE = `${GRAPH_RESOURCE}/.default`;
+/** The application permission the Graph partner billing exports need. */
+export const GRAPH_BILLING_ROLE = 'PartnerBilling.Read.All';
+
+/** The audience an app-only token gets for the `/.default` scope asked for; undefined for others. */
+export function appAudienceOf(scopes: readonly string[]): string | undefined {
+  const lowered = scopes.map((s) => s.toLowerCase());
+  return [PC_RESOURCE, GRAPH_RESOURCE].find((resource) => lowered.includes(`${resource}/.default`));
+}
 export const TOKEN_LIFETIME_SECONDS = 3599;
 
 /** The partner user behind app+user tokens (the secure application model's service account). */
@@ -15,6 +25,7 @@ export const PARTNER_USER = {
 };
 
 export interface TokenClaims {
+  aud: string;
   idtyp: 'app' | 'user';
   tid: string;
   appid: string;
@@ -43,10 +54,10 @@ export class TokenService {
     return `${head}.${body}.${signature}`;
   }
 
-  private baseClaims(tenantId: string, clientId: string) {
+  private baseClaims(tenantId: string, clientId: string, audience = PC_RESOURCE) {
     const now = Math.floor(Date.now() / 1000);
     return {
-      aud: PC_RESOURCE,
+      aud: audience,
       iss: `https://sts.windows.net/${tenantId}/`,
       iat: now,
       nbf: now,
@@ -57,9 +68,10 @@ export class TokenService {
     };
   }
 
-  issueApp(tenantId: string, clientId: string) {
+  /** An app-only token for Partner Center, or for Microsoft Graph with the partner billing role. */
+  issueApp(tenantId: string, clientId: string, audience = PC_RESOURCE) {
     const claims = {
-      ...this.baseClaims(tenantId, clientId),
+      ...this.baseClaims(tenantId, clientId, audience),
       idtyp: 'app',
       oid: stableGuid(`app:${clientId}`),
     };
@@ -67,11 +79,16 @@ export class TokenService {
       token_type: 'Bearer',
       expires_in: TOKEN_LIFETIME_SECONDS,
       ext_expires_in: TOKEN_LIFETIME_SECONDS,
-      access_token: this.sign({ ...claims, sub: claims.oid, roles: [] }),
+      access_token: this.sign({
+        ...claims,
+        sub: claims.oid,
+        roles: audience === GRAPH_RESOURCE ? [GRAPH_BILLING_ROLE] : [],
+      }),
     };
   }
 
-  issueUser(tenantId: string, clientId: string) {
+  /** `mfa` false: the sign-in satisfied no MFA (the token's `amr` has no `mfa`). */
+  issueUser(tenantId: string, clientId: string, mfa = true) {
     const base = this.baseClaims(tenantId, clientId);
     const access = this.sign({
       ...base,
@@ -81,7 +98,7 @@ export class TokenService {
       name: PARTNER_USER.name,
       upn: PARTNER_USER.upn,
       scp: 'user_impersonation',
-      amr: ['pwd', 'mfa'],
+      amr: mfa ? ['pwd', 'mfa'] : ['pwd'],
     });
     const idToken = [
       b64url({ alg: 'none', typ: 'JWT' }),
@@ -120,8 +137,12 @@ export class TokenService {
     return token === this.configuredRefreshToken || this.refreshTokens.has(token);
   }
 
-  /** The claims of a token this instance issued and that has not expired; undefined otherwise. */
-  verify(token: string): TokenClaims | undefined {
+  /**
+   * The claims of a token this instance issued for `audience` (Partner Center unless said) and
+   * that has not expired; undefined otherwise, so a Graph token is refused by Partner Center and
+   * a Partner Center token by Graph.
+   */
+  verify(token: string, audience = PC_RESOURCE): TokenClaims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const expected = createHmac('sha256', this.key).update(`${parts[0]}.${parts[1]}`).digest();
@@ -136,6 +157,7 @@ export class TokenService {
     if (typeof payload !== 'object' || payload === null) return undefined;
     const p = payload as Record<string, unknown>;
     if (typeof p.exp !== 'number' || p.exp * 1000 <= Date.now()) return undefined;
+    if (p.aud !== audience) return undefined;
     if (
       (p.idtyp !== 'app' && p.idtyp !== 'user') ||
       typeof p.tid !== 'string' ||
@@ -144,6 +166,7 @@ export class TokenService {
       return undefined;
     }
     return {
+      aud: audience,
       idtyp: p.idtyp,
       tid: p.tid,
       appid: p.appid,

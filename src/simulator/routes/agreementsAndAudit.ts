@@ -66,6 +66,7 @@ export const agreementRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/agreements',
     auth: 'user',
     family: 'agreements',
+    replay: true,
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const body = bodyOf(req, agreementSchema);

@@ -2,8 +2,8 @@ import { collection, link } from '../http/links';
 import { ok } from '../http/reply';
 import type { RouteDef, RouteRequest, SimContext } from '../http/pipeline';
 import { PcError, invalidInput } from '../state/errors';
-import type { InvoiceLine, InvoiceRecord } from '../state/invoices';
-import { invoiceLineView, invoiceView } from '../views/invoice';
+import type { InvoiceKind, InvoiceLine, InvoiceRecord } from '../state/invoices';
+import { invoiceLineView, invoiceView, licenseLineView } from '../views/invoice';
 import { param, searchFilterOf, seekCollection } from './helpers';
 
 /** `filter={"Field":"InvoiceDate","Value":"2024-01-01","Operator":"greater_than_or_equals"}` (SDK shape). */
@@ -33,16 +33,50 @@ function invoiceOf(req: RouteRequest, sim: SimContext): InvoiceRecord {
   return invoice;
 }
 
-/** Only new-commerce OneTime billing line items are modelled (provider=onetime, billinglineitems). */
-function checkLineItemKind(provider: string | undefined, type: string | undefined): void {
-  const p = (provider ?? '').replace(/[_\s]/g, '').toLowerCase();
-  const t = (type ?? '').replace(/[_\s]/g, '').toLowerCase();
-  if (p !== 'onetime') throw invalidInput('The simulator serves provider=onetime line items only.');
-  if (t !== 'billinglineitems') {
+const squash = (value: string | undefined) => (value ?? '').replace(/[_\s]/g, '').toLowerCase();
+
+/** The billing provider whose line items each kind of invoice has (query value, squashed). */
+const PROVIDER_OF: Record<InvoiceKind, string> = { newCommerce: 'onetime', legacy: 'office' };
+
+/**
+ * Billing line items only (daily rated usage v1 is deprecated), of the provider the invoice has:
+ * onetime for new-commerce invoices and the unbilled ones, office for the legacy invoice.
+ */
+function checkLineItemKind(kind: InvoiceKind, provider: string | undefined, type: string | undefined): void {
+  const expected = PROVIDER_OF[kind];
+  if (squash(provider) !== expected) {
+    throw invalidInput(
+      kind === 'legacy'
+        ? 'This legacy invoice has provider=office line items only.'
+        : 'The simulator serves provider=onetime line items only for new-commerce and unbilled invoices.',
+    );
+  }
+  if (squash(type) !== 'billinglineitems') {
     throw invalidInput(
       'The simulator serves invoicelineitemtype=billinglineitems only (daily rated usage v1 is deprecated).',
     );
   }
+}
+
+/** Legacy line items page by size and offset (PC/get-invoiceline-items), not by seek token. */
+function offsetPage(req: RouteRequest, lines: InvoiceLine[], selfPath: string) {
+  const size = req.query.int('size', 200, 1, 2000);
+  const offset = req.query.int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const page = lines.slice(offset, offset + size);
+  const rest = req.query.without('size', 'offset');
+  const uri = (at: number) => `${selfPath}${rest}${rest ? '&' : '?'}size=${size}&offset=${at}`;
+  return collection(
+    page.map(licenseLineView),
+    uri(offset),
+    offset + page.length < lines.length ? { next: link(uri(offset + size)) } : {},
+  );
+}
+
+/** An invoice's billing line items in the paging its kind uses. */
+function invoiceLines(req: RouteRequest, invoice: InvoiceRecord, selfPath: string) {
+  return invoice.kind === 'legacy'
+    ? offsetPage(req, invoice.lines, selfPath)
+    : lineItemPage(req, `invoice:${invoice.id}`, invoice.lines, selfPath);
 }
 
 function lineItemPage(req: RouteRequest, kind: string, lines: InvoiceLine[], selfPath: string) {
@@ -81,15 +115,13 @@ export const invoiceRoutes: RouteDef[] = [
     auth: 'app',
     family: 'invoices',
     handle(req, sim) {
-      checkLineItemKind(req.query.get('provider'), req.query.get('invoicelineitemtype'));
+      checkLineItemKind('newCommerce', req.query.get('provider'), req.query.get('invoicelineitemtype'));
       const currency = req.query.get('currencycode')?.toUpperCase();
       if (!currency) throw invalidInput('The currencycode parameter is required.');
       const period = (req.query.get('period') ?? 'current').toLowerCase();
       if (period !== 'current' && period !== 'previous')
         throw invalidInput('period must be current or previous.');
-      const source =
-        period === 'current' ? sim.world.invoices.unbilledCurrent : sim.world.invoices.unbilledPrevious;
-      const lines = source.filter((l) => l.currency === currency);
+      const lines = sim.world.invoices.unbilledLines(period, currency);
       return ok(lineItemPage(req, `unbilled:${period}:${currency}`, lines, '/invoices/unbilled/lineitems'));
     },
   },
@@ -109,10 +141,8 @@ export const invoiceRoutes: RouteDef[] = [
     family: 'invoices',
     handle(req, sim) {
       const invoice = invoiceOf(req, sim);
-      checkLineItemKind(req.query.get('provider'), req.query.get('invoicelineitemtype'));
-      return ok(
-        lineItemPage(req, `invoice:${invoice.id}`, invoice.lines, `/invoices/${invoice.id}/lineitems`),
-      );
+      checkLineItemKind(invoice.kind, req.query.get('provider'), req.query.get('invoicelineitemtype'));
+      return ok(invoiceLines(req, invoice, `/invoices/${invoice.id}/lineitems`));
     },
   },
   {
@@ -122,9 +152,9 @@ export const invoiceRoutes: RouteDef[] = [
     family: 'invoices',
     handle(req, sim) {
       const invoice = invoiceOf(req, sim);
-      checkLineItemKind(param(req, 'provider'), param(req, 'lineItemType'));
+      checkLineItemKind(invoice.kind, param(req, 'provider'), param(req, 'lineItemType'));
       const self = `/invoices/${invoice.id}/lineitems/${param(req, 'provider')}/${param(req, 'lineItemType')}`;
-      return ok(lineItemPage(req, `invoice:${invoice.id}`, invoice.lines, self));
+      return ok(invoiceLines(req, invoice, self));
     },
   },
 ];

@@ -60,6 +60,7 @@ export const cartRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/carts',
     auth: 'app',
     family: 'carts',
+    replay: true,
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const cart = createCart(sim.world, customer, cartInput(bodyOf(req, cartSchema)), req.actor);
@@ -80,6 +81,7 @@ export const cartRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/carts/:cartId',
     auth: 'app',
     family: 'carts',
+    replay: true,
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const input = cartInput(bodyOf(req, cartSchema));
@@ -91,6 +93,7 @@ export const cartRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/carts/:cartId/checkout',
     auth: 'app',
     family: 'carts',
+    replay: true,
     async handle(req, sim) {
       const customer = customerOf(req, sim);
       const outcome = await checkoutCart(sim.world, customer, param(req, 'cartId'), req.actor);

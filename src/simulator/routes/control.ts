@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { faultSpecSchema } from '../http/faults';
 import type { ControlRoute, SimContext } from '../http/pipeline';
 import { errorBody, type Reply } from '../http/reply';
+import { graphControlRoutes } from './graphControl';
+import { lifecycleControlRoutes } from './lifecycleControl';
+import { applyRateLimits, configView, rateLimitOverridesSchema } from './rateLimitConfig';
+import { spendControlRoutes } from './spendControl';
+import { statsControlRoutes } from './statsControl';
 
 /** The control API (`/_sim/...`) of the simulator contract: faults, clock, reseed, config, request log. */
 
@@ -26,9 +31,18 @@ const configSchema = z
     orderListLagMs: z.number().int().min(0).optional(),
     upgradeCompletionDelayMs: z.number().int().min(0).optional(),
     rateLimits: z.boolean().optional(),
+    planSuspensionAnswer: z.enum(['ok', 'accepted']).optional(),
     planSuspensionDelayMs: z.number().int().min(0).optional(),
+    planReactivationAnswer: z.enum(['ok', 'accepted']).optional(),
+    planReactivationDelayMs: z.number().int().min(0).optional(),
+    appUserMfa: z.boolean().optional(),
     entitlementCancelDelayMs: z.number().int().min(0).optional(),
     checkoutProcessingMs: z.number().int().min(0).max(60_000).optional(),
+    graphExportRunningPolls: z.number().int().min(0).max(1_000).optional(),
+    graphExportRetryAfterSeconds: z.number().int().min(0).max(3_600).optional(),
+    graphExportLinesPerBlob: z.number().int().min(1).max(1_000_000).optional(),
+    graphSasLifetimeMs: z.number().int().min(0).optional(),
+    rateLimitsPerMinute: rateLimitOverridesSchema.optional(),
   })
   .strict();
 
@@ -41,6 +55,7 @@ export function reseed(sim: SimContext, extraCustomers?: number): void {
   sim.faults.clear();
   sim.limiter.reset();
   sim.requestLog.clear();
+  sim.replays.clear();
 }
 
 export const controlRoutes: ControlRoute[] = [
@@ -91,7 +106,7 @@ export const controlRoutes: ControlRoute[] = [
   {
     method: 'GET',
     path: '/_sim/config',
-    handle: (_b, _q, sim) => ({ status: 200, body: { ...sim.world.config } }),
+    handle: (_b, _q, sim) => ({ status: 200, body: configView(sim) }),
   },
   {
     method: 'PUT',
@@ -99,9 +114,11 @@ export const controlRoutes: ControlRoute[] = [
     handle(body, _q, sim) {
       const parsed = parse(configSchema, body);
       if (!parsed.ok) return parsed.reply;
-      const changes = Object.fromEntries(Object.entries(parsed.value).filter(([, v]) => v !== undefined));
+      const { rateLimitsPerMinute, ...config } = parsed.value;
+      if (rateLimitsPerMinute) applyRateLimits(sim, rateLimitsPerMinute);
+      const changes = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
       Object.assign(sim.world.config, changes);
-      return { status: 200, body: { ...sim.world.config } };
+      return { status: 200, body: configView(sim) };
     },
   },
   {
@@ -134,4 +151,8 @@ export const controlRoutes: ControlRoute[] = [
       return { status: 200, body: { items } };
     },
   },
+  ...lifecycleControlRoutes,
+  ...spendControlRoutes,
+  ...statsControlRoutes,
+  ...graphControlRoutes,
 ];

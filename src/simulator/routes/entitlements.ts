@@ -65,6 +65,7 @@ function upgradeCustomer(sim: SimContext, body: z.infer<typeof upgradeRequestSch
 }
 
 function upgradeStatusView(upgrade: UpgradeRecord) {
+  const errorDetails = upgrade.errorDetails ? { errorDetails: { ...upgrade.errorDetails } } : {};
   return {
     id: upgrade.id,
     status: upgrade.status,
@@ -75,8 +76,10 @@ function upgradeStatusView(upgrade: UpgradeRecord) {
         targetProduct: { id: upgrade.targetPlanId, name: 'Microsoft Azure plan' },
         ...(upgrade.upgradedDate !== undefined ? { upgradedDate: iso(upgrade.upgradedDate) } : {}),
         status: upgrade.status,
+        ...errorDetails,
       },
     ],
+    ...errorDetails,
   };
 }
 
@@ -96,6 +99,7 @@ export const upgradeRoutes: RouteDef[] = [
     path: '/v1/productUpgrades',
     auth: 'user',
     family: 'productUpgrades',
+    replay: true,
     handle(req, sim) {
       const customer = upgradeCustomer(sim, bodyOf(req, upgradeRequestSchema));
       const upgrade = createUpgrade(sim.world, customer, req.actor);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RouteDef, SimContext } from '../http/pipeline';
 import type { Reply } from '../http/reply';
-import { PC_APP_SCOPE, PC_USER_SCOPE } from '../identity/tokens';
+import { PC_USER_SCOPE, appAudienceOf } from '../identity/tokens';
 import { param } from './helpers';
 
 /** A Microsoft Entra ID v2 token endpoint and its OpenID metadata, enough for MSAL-style clients. */
@@ -60,7 +60,9 @@ function tokenReply(tenantId: string, form: URLSearchParams, sim: SimContext): R
         "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
       );
     }
-    if (!scopes.includes(PC_APP_SCOPE.toLowerCase())) {
+    // Partner Center or Microsoft Graph (the partner billing exports): the audience follows the scope.
+    const audience = appAudienceOf(scopes);
+    if (!audience) {
       return entraError(
         400,
         'invalid_scope',
@@ -68,7 +70,7 @@ function tokenReply(tenantId: string, form: URLSearchParams, sim: SimContext): R
         `The provided value for scope ${form.get('scope') ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
       );
     }
-    return { status: 200, body: sim.tokens.issueApp(tenantId, clientId) };
+    return { status: 200, body: sim.tokens.issueApp(tenantId, clientId, audience) };
   }
   if (grant === 'refresh_token') {
     const refreshToken = form.get('refresh_token');
@@ -88,7 +90,7 @@ function tokenReply(tenantId: string, form: URLSearchParams, sim: SimContext): R
         `The provided value for the input parameter 'scope' is not valid.`,
       );
     }
-    return { status: 200, body: sim.tokens.issueUser(tenantId, clientId) };
+    return { status: 200, body: sim.tokens.issueUser(tenantId, clientId, sim.world.config.appUserMfa) };
   }
   return entraError(
     400,

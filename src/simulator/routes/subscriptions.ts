@@ -3,15 +3,18 @@ import { collection } from '../http/links';
 import { ok } from '../http/reply';
 import type { RouteDef } from '../http/pipeline';
 import {
-  azurePlan,
   cancelAzureEntitlement,
   getAzureEntitlement,
-  getSubscription,
-  patchSubscription,
   reactivateAzureEntitlement,
-} from '../state/subscriptions';
+} from '../state/azureEntitlements';
+import { azurePlan, getSubscription, patchSubscription } from '../state/subscriptions';
 import { invalidInput } from '../state/errors';
-import { azureEntitlementView, subscriptionProvisioningView, subscriptionView } from '../views/subscription';
+import {
+  azureEntitlementView,
+  productTypeOf,
+  subscriptionProvisioningView,
+  subscriptionView,
+} from '../views/subscription';
 import { bodyOf, customerOf, param } from './helpers';
 
 const patchSchema = z
@@ -36,11 +39,17 @@ export const subscriptionRoutes: RouteDef[] = [
       const orderId = req.query.get('order_id');
       const mpnId = req.query.get('mpn_id');
       if (orderId && mpnId) throw invalidInput('order_id and mpn_id cannot be combined.');
-      const subscriptions = customer.subscriptions.filter(
-        (s) =>
+      const productType = req.query.get('product_type')?.toLowerCase();
+      const productSubtype = req.query.get('product_subtype')?.toLowerCase();
+      const subscriptions = customer.subscriptions.filter((s) => {
+        const type = productTypeOf(s);
+        return (
           (!orderId || s.orderId.toLowerCase() === orderId.toLowerCase()) &&
-          (mpnId === undefined || mpnId === ''),
-      );
+          (mpnId === undefined || mpnId === '') &&
+          (!productType || type.id?.toLowerCase() === productType) &&
+          (!productSubtype || type.subType?.toLowerCase() === productSubtype)
+        );
+      });
       return ok(
         collection(
           subscriptions.map((s) => subscriptionView(s, customer.profile.id, customer.profile.country)),
@@ -65,6 +74,7 @@ export const subscriptionRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/subscriptions/:subscriptionId',
     auth: 'app',
     family: 'subscriptions',
+    replay: true,
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const body = bodyOf(req, patchSchema);
@@ -89,7 +99,7 @@ export const subscriptionRoutes: RouteDef[] = [
           },
         };
       }
-      return ok(subscriptionView(outcome.subscription, customer.profile.id, customer.profile.country));
+      return ok(subscriptionView(outcome.shown, customer.profile.id, customer.profile.country));
     },
   },
   {
@@ -136,6 +146,7 @@ export const subscriptionRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/subscriptions/:subscriptionId/azureEntitlements/:entitlementId/cancel',
     auth: 'app',
     family: 'subscriptions',
+    replay: true,
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const plan = azurePlan(customer, param(req, 'subscriptionId'));
@@ -156,6 +167,7 @@ export const subscriptionRoutes: RouteDef[] = [
     path: '/v1/customers/:customerId/subscriptions/:subscriptionId/azureEntitlements/:entitlementId/reactivate',
     auth: 'app',
     family: 'subscriptions',
+    replay: true,
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const plan = azurePlan(customer, param(req, 'subscriptionId'));

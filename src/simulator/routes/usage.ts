@@ -4,11 +4,13 @@ import { ok } from '../http/reply';
 import type { RouteDef, RouteRequest } from '../http/pipeline';
 import { invalidInput } from '../state/errors';
 import {
+  customerSpendCents,
+  linesOfSubscription,
   meterTotals,
   secondsUntilNextReport,
   setBudget,
   sumCents,
-  usageLinesOf,
+  usageSnapshot,
   usageSubscription,
   usageSubscriptions,
   utilizationRecords,
@@ -25,7 +27,11 @@ import {
 } from '../views/usage';
 import { bodyOf, customerOf, param, seekCollection } from './helpers';
 
-const budgetSchema = z.object({ amount: z.union([z.number(), z.null()]) }).passthrough();
+/** `amount` must be present (a number, its text, or null); setBudget validates the value. */
+const budgetSchema = z
+  .object({ amount: z.unknown() })
+  .passthrough()
+  .refine((body) => 'amount' in body && body.amount !== undefined, { message: 'Required', path: ['amount'] });
 
 function timeParam(req: RouteRequest, name: string): number {
   const value = req.query.get(name);
@@ -34,6 +40,11 @@ function timeParam(req: RouteRequest, name: string): number {
   return ms;
 }
 
+/**
+ * Azure spend (family `usage`: summaries and usage records App+User only per §10/§12, 0145P
+ * utilization App) and the spending budget (family `budgets`, App). Every figure of a call comes
+ * from one snapshot of the customer's resource lines.
+ */
 export const usageRoutes: RouteDef[] = [
   {
     method: 'GET',
@@ -42,10 +53,12 @@ export const usageRoutes: RouteDef[] = [
     family: 'usage',
     handle(req, sim) {
       const customer = customerOf(req, sim);
+      const snapshot = usageSnapshot(customer, sim.world.now());
       const subs = usageSubscriptions(customer);
-      const total = subs.reduce((sum, s) => sum + sumCents(usageLinesOf(customer, s.id)), 0);
       const legacyOnly = subs.length > 0 && subs.every((s) => s.kind === 'legacyAzure');
-      return ok(customerUsageSummaryView(customer, total, legacyOnly, sim.world.now()));
+      return ok(
+        customerUsageSummaryView(customer, customerSpendCents(customer, snapshot), legacyOnly, snapshot),
+      );
     },
   },
   {
@@ -55,9 +68,14 @@ export const usageRoutes: RouteDef[] = [
     family: 'usage',
     handle(req, sim) {
       const customer = customerOf(req, sim);
-      const now = sim.world.now();
+      const snapshot = usageSnapshot(customer, sim.world.now());
       const items = usageSubscriptions(customer).map((s) =>
-        subscriptionMonthlyUsageRecordView(customer, s, sumCents(usageLinesOf(customer, s.id)), now),
+        subscriptionMonthlyUsageRecordView(
+          customer,
+          s,
+          sumCents(linesOfSubscription(snapshot, s.id)),
+          snapshot,
+        ),
       );
       return ok(collection(items, `/customers/${customer.profile.id}/subscriptions/usagerecords`));
     },
@@ -70,8 +88,9 @@ export const usageRoutes: RouteDef[] = [
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const s = usageSubscription(customer, param(req, 'subscriptionId'));
+      const snapshot = usageSnapshot(customer, sim.world.now());
       return ok(
-        subscriptionUsageSummaryView(customer, s, sumCents(usageLinesOf(customer, s.id)), sim.world.now()),
+        subscriptionUsageSummaryView(customer, s, sumCents(linesOfSubscription(snapshot, s.id)), snapshot),
       );
     },
   },
@@ -83,9 +102,9 @@ export const usageRoutes: RouteDef[] = [
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const s = usageSubscription(customer, param(req, 'subscriptionId'));
-      const now = sim.world.now();
-      const items = meterTotals(usageLinesOf(customer, s.id)).map((t) =>
-        meterUsageRecordView(customer, s.id, t, now),
+      const snapshot = usageSnapshot(customer, sim.world.now());
+      const items = meterTotals(linesOfSubscription(snapshot, s.id)).map((t) =>
+        meterUsageRecordView(customer, s.id, t, snapshot),
       );
       return ok(
         collection(items, `/customers/${customer.profile.id}/subscriptions/${s.id}/meterusagerecords`),
@@ -100,8 +119,10 @@ export const usageRoutes: RouteDef[] = [
     handle(req, sim) {
       const customer = customerOf(req, sim);
       const s = usageSubscription(customer, param(req, 'subscriptionId'));
-      const now = sim.world.now();
-      const items = usageLinesOf(customer, s.id).map((l) => resourceUsageRecordView(customer, l, now));
+      const snapshot = usageSnapshot(customer, sim.world.now());
+      const items = linesOfSubscription(snapshot, s.id).map((l) =>
+        resourceUsageRecordView(customer, l, snapshot),
+      );
       return ok(
         collection(items, `/customers/${customer.profile.id}/subscriptions/${s.id}/resourceusagerecords`),
       );

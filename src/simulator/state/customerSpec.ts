@@ -13,7 +13,9 @@ import {
 } from './catalog';
 import { DAY_MS, iso } from './clock';
 import { seededRandom, stableGuid, stableHex } from './ids';
-import { buildUsageLines, type UsageTarget } from './usageData';
+import { savingsPlanFor, type SavingsPlanSpec } from './savingsPlans';
+import { seedSpend } from './spend';
+import { accruesUsage, buildUsageResources, usageTargets } from './usageData';
 import type {
   AgreementRecord,
   AzureEntitlementRecord,
@@ -26,7 +28,7 @@ import type {
   ReservationEntitlementRecord,
   SubscriptionRecord,
   UpgradeBlock,
-  UsageLine,
+  SpendState,
 } from './types';
 
 /** Everything that makes a customer's situation; turned into state only when the customer is first used. */
@@ -45,7 +47,12 @@ export interface CustomerSpec {
   plan?: { status: 'active' | 'suspended'; ageDays: number; entitlements: EntitlementStatus[] };
   legacy?: { ageDays: number; block?: UpgradeBlock };
   reservation?: 'active' | 'expired';
+  /** An active Azure savings plan (a benefit subscription). */
+  savingsPlan?: SavingsPlanSpec;
+  /** Spend of the billing period so far at (re)seed, whatever the day of the month (cents). */
   usageCents?: number;
+  /** Spend a reported day adds after the seed; default: usageCents / SEED_RUN_DAYS (state/spend.ts). */
+  dailyUsageCents?: number;
   usageResources?: number;
   budgetCents?: number | null;
 }
@@ -238,24 +245,15 @@ function completedOrder(
   };
 }
 
-function usageFor(spec: CustomerSpec, subscriptions: SubscriptionRecord[]): UsageLine[] {
-  const targets: UsageTarget[] = [];
-  for (const s of subscriptions) {
-    if (s.kind === 'legacyAzure' && s.entitlementId) {
-      targets.push({ subscriptionId: s.id, entitlementId: s.entitlementId, entitlementName: s.friendlyName });
-    } else if (s.kind === 'azurePlan') {
-      const active = s.azureEntitlements.filter((e) => e.status === 'active');
-      const chosen = active.length > 0 ? active : s.azureEntitlements;
-      for (const e of chosen)
-        targets.push({ subscriptionId: s.id, entitlementId: e.id, entitlementName: e.friendlyName });
-    }
-  }
-  return buildUsageLines(
+function spendFor(spec: CustomerSpec, subscriptions: SubscriptionRecord[], baseTime: number): SpendState {
+  const resources = buildUsageResources(
     seededRandom(`${spec.key}:usage`),
-    targets,
-    spec.usageCents ?? 0,
+    usageTargets(subscriptions),
     spec.usageResources ?? 4,
   );
+  const seed = Math.floor(seededRandom(`${spec.key}:spend`)() * 4294967296);
+  const anchorCents = resources.length > 0 ? (spec.usageCents ?? 0) : 0;
+  return seedSpend(seed, resources, baseTime, anchorCents, accruesUsage(subscriptions), spec.dailyUsageCents);
 }
 
 /** Builds a customer's full state from its spec; `baseTime` is the simulated time of the (re)seed. */
@@ -264,10 +262,15 @@ export function materializeCustomer(spec: CustomerSpec, baseTime: number): Custo
   const plan = planFor(spec, profile.id, baseTime);
   const legacy = legacyFor(spec, profile.id, baseTime);
   const reservation = reservationFor(spec, profile.id, baseTime);
-  const subscriptions = [legacy?.subscription, plan?.subscription].filter(
+  const savingsPlan = spec.savingsPlan
+    ? savingsPlanFor(spec.key, spec.country, profile.id, spec.savingsPlan, baseTime)
+    : undefined;
+  const subscriptions = [legacy?.subscription, plan?.subscription, savingsPlan?.subscription].filter(
     (s): s is SubscriptionRecord => !!s,
   );
-  const orders = [legacy?.order, reservation?.order, plan?.order].filter((o): o is OrderRecord => !!o);
+  const orders = [legacy?.order, reservation?.order, plan?.order, savingsPlan?.order].filter(
+    (o): o is OrderRecord => !!o,
+  );
   return {
     profile,
     agreements: agreementsFor(spec, baseTime),
@@ -276,7 +279,7 @@ export function materializeCustomer(spec: CustomerSpec, baseTime: number): Custo
     reservations: reservation ? [reservation.entitlement] : [],
     orders,
     carts: new Map(),
-    usage: usageFor(spec, subscriptions),
+    spend: spendFor(spec, subscriptions, baseTime),
     upgradeBlock: spec.legacy?.block,
   };
 }

@@ -81,6 +81,11 @@ export class CustomerDirectory {
     return state;
   }
 
+  /** The states built so far (a customer's state exists once something used it). */
+  builtStates(): CustomerState[] {
+    return [...this.states.values()];
+  }
+
   findByName(companyName: string): DirectoryEntry | undefined {
     const key = companyName.toLowerCase();
     return this.entryList.find((p) => p.companyName.toLowerCase() === key);

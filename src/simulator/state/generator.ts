@@ -1,5 +1,6 @@
 import type { CustomerSpec } from './customerSpec';
-import type { Country } from './types';
+import { generatedSpend } from './generatedSpend';
+import type { Country, EntitlementStatus } from './types';
 
 const NAMES = [
   'Blue Yonder Airlines',
@@ -60,8 +61,10 @@ export function generatedCustomerEntry(i: number): {
  * 10,000 customers cost a loop of string formatting at start-up; their subscriptions, usage and
  * orders are built only when a request first touches the customer.
  *
- * Situations cycle: no Azure plan, three kinds of active plan, a plan with only inactive Azure
- * subscriptions, and a legacy MS-AZR-0145P customer eligible for the upgrade.
+ * Situations cycle over ten: eight active Azure plans (one, two, or an active and an inactive Azure
+ * subscription), a plan whose only Azure subscription is inactive, and a legacy MS-AZR-0145P
+ * customer eligible for the upgrade. Every one has a spending budget and a current-period spend
+ * derived from its key (see generatedSpend): no generated customer is without Azure usage.
  */
 export function generatedCustomerSpec(i: number): CustomerSpec {
   const { key, companyName, domain, country } = generatedCustomerEntry(i);
@@ -84,32 +87,16 @@ export function generatedCustomerSpec(i: number): CustomerSpec {
     },
     mca: true,
   };
-  const usageCents = 5_000 + ((i * 7919) % 400_000);
-  switch (i % 6) {
-    case 0:
-      return spec;
-    case 1:
-    case 2:
-    case 3:
-      return {
-        ...spec,
-        plan: {
-          status: 'active',
-          ageDays: 30 + (i % 700),
-          entitlements: i % 2 === 0 ? ['active'] : ['active', 'active'],
-        },
-        usageCents,
-        usageResources: 3,
-        budgetCents: i % 3 === 0 ? null : Math.round((usageCents * (0.5 + (i % 10) / 10)) / 100) * 100,
-      };
-    case 4:
-      return {
-        ...spec,
-        plan: { status: 'active', ageDays: 400, entitlements: ['inactive'] },
-        usageCents: 1_000 + (i % 5_000),
-        usageResources: 1,
-      };
-    default:
-      return { ...spec, cloudAgreement: true, legacy: { ageDays: 1200 }, usageCents, usageResources: 3 };
+  const spend = generatedSpend(key);
+  const r = i % 10;
+  if (r === 8) return { ...spec, ...spend, cloudAgreement: true, legacy: { ageDays: 1200 } };
+  if (r === 7) {
+    return { ...spec, ...spend, plan: { status: 'active', ageDays: 400, entitlements: ['inactive'] } };
   }
+  const entitlements: EntitlementStatus[][] = [['active'], ['active', 'active'], ['active', 'inactive']];
+  return {
+    ...spec,
+    ...spend,
+    plan: { status: 'active', ageDays: 30 + (i % 700), entitlements: entitlements[r % 3] },
+  };
 }

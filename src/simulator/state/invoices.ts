@@ -33,8 +33,17 @@ export interface InvoiceLine {
   reservationOrderId: string;
 }
 
+/**
+ * `newCommerce`: a OneTime invoice (billing provider one_time): v1 line items (OneTimeInvoiceLineItem,
+ * seek paging) and the Graph billed reconciliation export. `legacy`: a Recurring invoice of the
+ * legacy licence-based model (billing provider office): v1 line items only (LicenseBasedLineItem,
+ * offset paging); the Graph export has no data for it (v2 covers new commerce only).
+ */
+export type InvoiceKind = 'newCommerce' | 'legacy';
+
 export interface InvoiceRecord {
   id: string;
+  kind: InvoiceKind;
   invoiceDate: number;
   billingPeriodStartDate: number;
   billingPeriodEndDate: number;
@@ -43,6 +52,7 @@ export interface InvoiceRecord {
   lines: InvoiceLine[];
 }
 
+/** What a line sells. For a legacy offer `productId` is the offer id and `skuId` the durable offer id. */
 interface Offer {
   productId: string;
   skuId: string;
@@ -86,6 +96,33 @@ const OFFERS: readonly Offer[] = [
     billingFrequency: 'OneTime',
   },
 ];
+
+/** Legacy (pre-new-commerce) licence offers, billed on Recurring invoices. */
+const LEGACY_OFFERS: readonly Offer[] = [
+  {
+    productId: '796B6B5F-613C-4E24-A17C-EBA730D49C02',
+    skuId: '8F8B1E1A-8C1D-4C33-9C1E-5D2F1B6A0E31',
+    availabilityId: '',
+    name: 'OFFICE 365 ENTERPRISE E3',
+    unitPrice: { USD: 2_000, EUR: 1_880, GBP: 1_640 },
+    termMonths: 12,
+    termAndBillingCycle: 'Annual commitment, monthly billing',
+    billingFrequency: 'MONTHLY',
+  },
+  {
+    productId: 'AAA5B3F0-0EE2-431B-A42F-3F18F3C6D540',
+    skuId: '2F707C7C-2433-49A5-A437-9CA7CF40D3EB',
+    availabilityId: '',
+    name: 'EXCHANGE ONLINE (PLAN 2)',
+    unitPrice: { USD: 800, EUR: 750, GBP: 660 },
+    termMonths: 12,
+    termAndBillingCycle: 'Annual commitment, monthly billing',
+    billingFrequency: 'MONTHLY',
+  },
+];
+
+/** Line items of G000098001: more than one export blob at the default lines per blob. */
+export const LARGE_INVOICE_LINES = 4_500;
 
 export const TAX_RATE: Record<Currency, number> = { USD: 0, EUR: 0.2, GBP: 0.2 };
 
@@ -137,19 +174,22 @@ function linesFor(
   customers: CustomerProfile[],
   count: number,
   periodStart: number,
+  offers: readonly Offer[] = OFFERS,
 ): InvoiceLine[] {
   const rand = seededRandom(`invoice:${invoiceNumber}`);
   return Array.from({ length: count }, (_, i) => {
     const customer = customers[i % customers.length];
-    const offer = OFFERS[Math.floor(rand() * OFFERS.length)];
+    const offer = offers[Math.floor(rand() * offers.length)];
     const quantity = offer.productId === RESERVATION_PRODUCT_ID ? 1 : 1 + Math.floor(rand() * 40);
     return line(invoiceNumber, `${invoiceNumber}:${i}`, customer, offer, quantity, periodStart);
   });
 }
 
 /**
- * Partner invoices (one per currency and month, new-commerce OneTime) and unbilled line items.
- * Every invoice's totalCharges is the sum of its line items' totalForCustomer.
+ * Partner invoices and unbilled line items: new-commerce OneTime invoices (one per currency and
+ * month, plus G000098001, large enough to span several export blobs) and one legacy Recurring
+ * invoice (D000070001, EUR). Every invoice's totalCharges is the sum of its line items'
+ * totalForCustomer.
  */
 export class InvoiceBook {
   readonly invoices: InvoiceRecord[];
@@ -178,17 +218,19 @@ export class InvoiceBook {
       monthsBack: number,
       customers: CustomerProfile[],
       n: number,
+      kind: InvoiceKind = 'newCommerce',
     ) => {
       const periodStart = startOfUtcMonth(baseTime, monthsBack);
       const periodEnd = startOfUtcMonth(baseTime, monthsBack - 1) - 1000;
       return {
         id,
+        kind,
         invoiceDate: periodEnd + 1000 + 8 * DAY_MS,
         billingPeriodStartDate: periodStart,
         billingPeriodEndDate: periodEnd,
         currency,
         paid: monthsBack > 2,
-        lines: linesFor(id, customers, n, periodStart),
+        lines: linesFor(id, customers, n, periodStart, kind === 'legacy' ? LEGACY_OFFERS : OFFERS),
       } satisfies InvoiceRecord;
     };
 
@@ -197,6 +239,8 @@ export class InvoiceBook {
       invoice('G000100002', 'EUR', 2, eur, 9),
       invoice('G000100003', 'GBP', 2, gbp, 4),
       invoice('G000099001', 'USD', 3, usd, 10),
+      invoice('G000098001', 'USD', 4, usd, LARGE_INVOICE_LINES),
+      invoice('D000070001', 'EUR', 30, eur, 12, 'legacy'),
     ];
     this.unbilledPrevious = linesFor(
       'unbilled-previous',
@@ -218,11 +262,20 @@ export class InvoiceBook {
     return this.invoices.find((i) => i.id.toLowerCase() === key);
   }
 
+  /** The unbilled line items of a period in one currency (v1 unbilled line items and the Graph export). */
+  unbilledLines(period: UnbilledPeriod, currency: string): InvoiceLine[] {
+    const source = period === 'current' ? this.unbilledCurrent : this.unbilledPrevious;
+    const code = currency.toUpperCase();
+    return source.filter((l) => l.currency === code);
+  }
+
   /** A reservation bought on the simulator shows in the current period's unbilled line items. */
   addUnbilledPurchase(entry: Omit<InvoiceLine, 'invoiceNumber'>): void {
     this.unbilledCurrent.push({ ...entry, invoiceNumber: '' });
   }
 }
+
+export type UnbilledPeriod = 'current' | 'previous';
 
 export function invoiceTotalCents(invoice: InvoiceRecord): number {
   return invoice.lines.reduce((sum, l) => sum + l.totalCents, 0);

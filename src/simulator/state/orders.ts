@@ -13,6 +13,7 @@ import type {
   CustomerState,
   OrderErrorRecord,
   OrderLineRecord,
+  OrderOutcome,
   OrderRecord,
   SubscriptionRecord,
 } from './types';
@@ -76,15 +77,19 @@ function validateForCheckout(customer: CustomerState, cart: CartRecord): void {
     );
   }
   const upgrade = customer.upgrade;
-  if (
-    upgrade &&
-    upgrade.status === 'InProgress' &&
-    resolved.some((r) => r.kind === 'ok' && r.product.kind === 'azurePlan')
-  ) {
+  const buysPlan = resolved.some((r) => r.kind === 'ok' && r.product.kind === 'azurePlan');
+  if (upgrade && buysPlan && upgrade.status === 'InProgress') {
     throw new PcError(
       409,
       '900113',
       `This purchase isn't allowed as the upgrade request ${upgrade.id} is in progress`,
+    );
+  }
+  if (upgrade && buysPlan && upgrade.status === 'Failed') {
+    throw new PcError(
+      409,
+      '900114',
+      `This purchase isn't allowed as the upgrade request ${upgrade.id} failed`,
     );
   }
   for (const line of cart.lines) {
@@ -214,6 +219,7 @@ function newOrder(
       plannedSubscriptionId: world.ids.guid('subscription'),
     };
   });
+  const outcome = customer.nextOrderOutcomes?.shift();
   return {
     id,
     alternateId: id,
@@ -226,15 +232,22 @@ function newOrder(
     completesAt: now + world.config.orderCompletionDelayMs,
     transactionType: 'UserPurchase',
     cartId: cart.id,
+    ...(outcome ? { outcome } : {}),
   };
 }
 
-/** Provisioning: the Azure plan subscription with its first Azure subscription, or the reservation. */
+/**
+ * The order ends as decided (`completed` unless the control API said otherwise). Only a completed
+ * order provisions: the Azure plan subscription with its first Azure subscription, or the
+ * reservation; a cancelled or failed one creates nothing.
+ */
 function completeOrder(world: World, customer: CustomerState, order: OrderRecord): void {
-  if (order.status === 'completed') return;
-  order.status = 'completed';
+  if (order.status !== 'pending') return;
+  order.status = order.outcome ?? 'completed';
+  if (order.status !== 'completed') return;
   const now = world.now();
   for (const line of order.lines) {
+    if (line.effect === 'savingsPlan') continue;
     if (line.effect === 'azurePlan') {
       const plan: SubscriptionRecord = {
         id: line.plannedSubscriptionId,
@@ -345,4 +358,40 @@ export function listedOrders(world: World, customer: CustomerState, billingType?
     .filter((o) => o.creationDate + world.config.orderListLagMs <= now)
     .filter((o) => !wanted || normalizeBillingCycle(o.billingCycle) === wanted)
     .sort((a, b) => a.creationDate - b.creationDate);
+}
+
+/**
+ * Control API: how an order ends. A pending order takes the outcome when it is due; a completed
+ * order can still end cancelled or in error, which cancels what it provisioned (its subscriptions
+ * become `deleted`, their Azure subscriptions inactive, its reservations cancelled).
+ */
+export function setOrderOutcome(customer: CustomerState, order: OrderRecord, outcome: OrderOutcome): void {
+  if (order.status === 'pending') {
+    order.outcome = outcome;
+    return;
+  }
+  if (order.status === outcome) return;
+  if (order.status !== 'completed' || outcome === 'completed') {
+    throw new PcError(409, '800002', `Order ${order.id} has already ended ${order.status}.`);
+  }
+  order.status = outcome;
+  order.outcome = outcome;
+  const ids = new Set(order.lines.map((l) => l.subscriptionId?.toLowerCase()).filter(Boolean));
+  for (const subscription of customer.subscriptions) {
+    if (!ids.has(subscription.id.toLowerCase())) continue;
+    subscription.status = 'deleted';
+    subscription.version += 1;
+    for (const e of subscription.azureEntitlements) e.status = 'inactive';
+  }
+  for (const r of customer.reservations) {
+    if (r.orderId === order.id) r.reservation.provisioningState = 'Cancelled';
+  }
+}
+
+/** Control API: the outcomes the customer's next orders take, in order. */
+export function queueOrderOutcomes(customer: CustomerState, outcome: OrderOutcome, times: number): void {
+  customer.nextOrderOutcomes = [
+    ...(customer.nextOrderOutcomes ?? []),
+    ...Array.from({ length: times }, () => outcome),
+  ];
 }

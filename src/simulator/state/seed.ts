@@ -7,6 +7,8 @@ import type { Country } from './types';
  * - Alpine Ski House spends 850.00 EUR of a 1,000.00 EUR budget (85 %);
  * - Coho Winery spends 612.30 USD of a 500.00 USD budget (122.46 %);
  * - Fabrikam spends 2,345.67 USD of 5,000.00 USD.
+ * Lakeshore Retail has an Azure plan with no active Azure subscription and no reservation, but an
+ * active Azure savings plan (0.05 USD an hour, shared scope): only the preflight can see it.
  */
 
 const contact = (firstName: string, lastName: string, domain: string, phone: string) => ({
@@ -198,6 +200,21 @@ export const NAMED_CUSTOMERS: readonly CustomerSpec[] = [
       usageCents: 61_230,
       usageResources: 5,
       budgetCents: 50_000,
+    },
+  ),
+  named(
+    'lakeshore-retail',
+    'Lakeshore Retail',
+    'lakeshoreretail',
+    address('US', 'Chicago', 'IL', '233 S Wacker Dr', '60606'),
+    ['Morgan', 'Ellis', '+13125550211'],
+    {
+      mca: true,
+      plan: { status: 'active', ageDays: 260, entitlements: ['inactive'] },
+      savingsPlan: { ageDays: 90, hourlyCommitment: 0.05 },
+      usageCents: 2_150,
+      usageResources: 1,
+      budgetCents: null,
     },
   ),
 ];

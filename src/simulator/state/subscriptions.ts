@@ -1,7 +1,7 @@
-import { activeAzureSubscriptions, activeReservations, findSubscription } from './assets';
+import { activeAzureSubscriptions, findSubscription } from './assets';
 import type { Actor } from './audit';
 import { PcError, subscriptionNotFound } from './errors';
-import type { AzureEntitlementRecord, CustomerState, SubscriptionRecord, SubscriptionStatus } from './types';
+import type { CustomerState, SubscriptionRecord, SubscriptionStatus } from './types';
 import type { World } from './world';
 
 export function etagOf(subscription: SubscriptionRecord): string {
@@ -23,8 +23,12 @@ export interface SubscriptionPatch {
   etag?: string;
 }
 
+/**
+ * `updated`: 200 with the subscription as `shown` (the new status, even when a GET shows it only
+ * later); `accepted`: 202 + Location, no body.
+ */
 export type PatchOutcome =
-  | { kind: 'updated'; subscription: SubscriptionRecord }
+  | { kind: 'updated'; subscription: SubscriptionRecord; shown: SubscriptionRecord }
   | { kind: 'accepted'; subscription: SubscriptionRecord };
 
 const KNOWN_STATUSES: SubscriptionStatus[] = [
@@ -40,7 +44,12 @@ function stripEtag(value: string): string {
   return value.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
 }
 
-function assertSuspendable(world: World, customer: CustomerState, subscription: SubscriptionRecord): void {
+/**
+ * The documented rule enforced by the service: no suspension while the plan has an active Azure
+ * subscription (403 900115). The reservation half of the rule has no documented error code, so it
+ * is not enforced here: the preflight (reserved-instance entitlements) is the bot's job.
+ */
+function assertSuspendable(subscription: SubscriptionRecord): void {
   if (subscription.kind !== 'azurePlan') return;
   if (activeAzureSubscriptions(subscription).length > 0) {
     throw new PcError(
@@ -49,18 +58,65 @@ function assertSuspendable(world: World, customer: CustomerState, subscription: 
       "Azure plan can't be moved to suspended state since you have one or more Azure Subscriptions in the active state",
     );
   }
-  if (activeReservations(customer, world.now()).length > 0) {
-    throw new PcError(
-      403,
-      '900115',
-      "Azure plan can't be moved to suspended state since you have one or more active usage assets (Azure reservations)",
-    );
-  }
+}
+
+function applyStatus(subscription: SubscriptionRecord, status: 'suspended' | 'active'): void {
+  subscription.status = status;
+  subscription.suspensionReasons = status === 'suspended' ? ['PartnerInitiated'] : [];
+}
+
+/** The subscription as it is once its pending status change has taken effect. */
+function projected(subscription: SubscriptionRecord): SubscriptionRecord {
+  const pending = subscription.pendingStatus;
+  if (!pending) return subscription;
+  return {
+    ...subscription,
+    status: pending.status,
+    suspensionReasons: pending.status === 'suspended' ? ['PartnerInitiated'] : [],
+    pendingStatus: undefined,
+  };
 }
 
 /**
- * Suspend / reactivate / rename. Suspending an Azure plan is slow: it answers 202 + Location and
- * takes effect after `planSuspensionDelayMs`; every other change answers 200 at once.
+ * Suspends or reactivates an Azure plan. The answer (200 or 202) and the delay until a GET shows
+ * the new status are both configuration: Partner Center documents either answer, and a status
+ * change that takes minutes to show.
+ */
+function changePlanStatus(
+  world: World,
+  actor: Actor,
+  customer: CustomerState,
+  subscription: SubscriptionRecord,
+  target: 'suspended' | 'active',
+  before: string,
+): PatchOutcome {
+  const suspending = target === 'suspended';
+  const delayMs = suspending ? world.config.planSuspensionDelayMs : world.config.planReactivationDelayMs;
+  const answer = suspending ? world.config.planSuspensionAnswer : world.config.planReactivationAnswer;
+  subscription.version += 1;
+  if (delayMs <= 0) {
+    applyStatus(subscription, target);
+    audit(world, actor, customer, subscription, before);
+  } else {
+    const dueAt = world.now() + delayMs;
+    subscription.pendingStatus = { status: target, dueAt };
+    world.scheduler.at(dueAt, () => {
+      if (subscription.pendingStatus?.dueAt !== dueAt) return;
+      subscription.pendingStatus = undefined;
+      applyStatus(subscription, target);
+      subscription.version += 1;
+    });
+    audit(world, actor, customer, subscription, before, 'progress');
+  }
+  return answer === 'accepted'
+    ? { kind: 'accepted', subscription }
+    : { kind: 'updated', subscription, shown: projected(subscription) };
+}
+
+/**
+ * Suspend / reactivate / rename. An Azure plan's status change answers as configured (200 or 202)
+ * and shows after a delay; every other change answers 200 at once. A savings plan is managed in
+ * the Azure portal: 403 900321.
  */
 export function patchSubscription(
   world: World,
@@ -91,8 +147,12 @@ export function patchSubscription(
   }
   const before = JSON.stringify({ Status: subscription.status, FriendlyName: subscription.friendlyName });
   const renames = patch.friendlyName !== undefined && patch.friendlyName !== subscription.friendlyName;
+  const changesStatus = desired !== undefined && desired !== subscription.status;
+  if (subscription.kind === 'savingsPlan' && (renames || changesStatus)) {
+    throw new PcError(403, '900321', 'This operation is not supported for Azure savings plan.');
+  }
 
-  if (desired === undefined || desired === subscription.status) {
+  if (!changesStatus) {
     if (renames && subscription.status === 'suspended') {
       throw new PcError(400, '800091', "Can't update a subscription with suspended status");
     }
@@ -101,42 +161,23 @@ export function patchSubscription(
       subscription.version += 1;
       audit(world, actor, customer, subscription, before);
     }
-    return { kind: 'updated', subscription };
+    return { kind: 'updated', subscription, shown: subscription };
   }
 
-  if (desired === 'suspended') {
-    assertSuspendable(world, customer, subscription);
-    if (renames) subscription.friendlyName = patch.friendlyName ?? subscription.friendlyName;
-    if (subscription.kind === 'azurePlan') {
-      const dueAt = world.now() + world.config.planSuspensionDelayMs;
-      subscription.pendingStatus = { status: 'suspended', dueAt };
-      subscription.version += 1;
-      world.scheduler.at(dueAt, () => {
-        subscription.pendingStatus = undefined;
-        subscription.status = 'suspended';
-        subscription.suspensionReasons = ['PartnerInitiated'];
-        subscription.version += 1;
-      });
-      audit(world, actor, customer, subscription, before, 'progress');
-      return { kind: 'accepted', subscription };
-    }
-    subscription.status = 'suspended';
-    subscription.suspensionReasons = ['PartnerInitiated'];
-    subscription.version += 1;
-    audit(world, actor, customer, subscription, before);
-    return { kind: 'updated', subscription };
+  const reactivates = desired === 'active' && subscription.status === 'suspended';
+  if (desired !== 'suspended' && !reactivates) {
+    throw new PcError(400, '800096', "Can't update the status for this subscription");
   }
-
-  if (desired === 'active' && subscription.status === 'suspended') {
-    subscription.status = 'active';
-    subscription.suspensionReasons = [];
-    if (renames) subscription.friendlyName = patch.friendlyName ?? subscription.friendlyName;
-    subscription.version += 1;
-    audit(world, actor, customer, subscription, before);
-    return { kind: 'updated', subscription };
+  if (desired === 'suspended') assertSuspendable(subscription);
+  if (renames) subscription.friendlyName = patch.friendlyName ?? subscription.friendlyName;
+  const target = desired === 'suspended' ? 'suspended' : 'active';
+  if (subscription.kind === 'azurePlan') {
+    return changePlanStatus(world, actor, customer, subscription, target, before);
   }
-
-  throw new PcError(400, '800096', "Can't update the status for this subscription");
+  applyStatus(subscription, target);
+  subscription.version += 1;
+  audit(world, actor, customer, subscription, before);
+  return { kind: 'updated', subscription, shown: subscription };
 }
 
 function audit(
@@ -176,76 +217,9 @@ export function azurePlan(customer: CustomerState, id: string): SubscriptionReco
   return subscription;
 }
 
-export function getAzureEntitlement(plan: SubscriptionRecord, entitlementId: string): AzureEntitlementRecord {
-  const key = entitlementId.toLowerCase();
-  const entitlement = plan.azureEntitlements.find((e) => e.id.toLowerCase() === key);
-  if (!entitlement)
-    throw new PcError(404, '800111', "Azure subscription with the given entitlement ID isn't found.");
-  return entitlement;
-}
-
-/** Cancel: accepted at once, the status flips to inactive about 10 minutes later (as documented). */
-export function cancelAzureEntitlement(
-  world: World,
-  customer: CustomerState,
-  plan: SubscriptionRecord,
-  entitlementId: string,
-  reason: string | undefined,
-  actor: Actor,
-): AzureEntitlementRecord {
-  const entitlement = getAzureEntitlement(plan, entitlementId);
-  if ((reason ?? '').toLowerCase() !== 'compromise') {
-    throw new PcError(400, '900307', `Invalid cancellation reason '${reason ?? ''}'.`);
-  }
-  if (entitlement.status === 'active' && entitlement.deactivatesAt === undefined) {
-    const dueAt = world.now() + world.config.entitlementCancelDelayMs;
-    entitlement.deactivatesAt = dueAt;
-    world.scheduler.at(dueAt, () => {
-      if (entitlement.deactivatesAt !== dueAt) return;
-      entitlement.status = 'inactive';
-      entitlement.deactivatesAt = undefined;
-    });
-    world.record(actor, customer, {
-      resourceType: 'subscription',
-      operationType: 'update_subscription',
-      resourceNewValue: JSON.stringify({
-        Id: entitlement.id,
-        Status: 'inactive',
-        CancellationReason: 'compromise',
-      }),
-      customizedData: [
-        { key: 'SubscriptionId', value: plan.id },
-        { key: 'EntitlementId', value: entitlement.id },
-      ],
-    });
-  }
-  return entitlement;
-}
-
-export function reactivateAzureEntitlement(
-  world: World,
-  customer: CustomerState,
-  plan: SubscriptionRecord,
-  entitlementId: string,
-  actor: Actor,
-): void {
-  const entitlement = getAzureEntitlement(plan, entitlementId);
-  if (plan.status !== 'active') {
-    throw new PcError(
-      400,
-      '900337',
-      'The Azure subscription cannot be reactivated while its Azure plan is not active.',
-    );
-  }
-  entitlement.status = 'active';
-  entitlement.deactivatesAt = undefined;
-  world.record(actor, customer, {
-    resourceType: 'subscription',
-    operationType: 'update_subscription',
-    resourceNewValue: JSON.stringify({ Id: entitlement.id, Status: 'active' }),
-    customizedData: [
-      { key: 'SubscriptionId', value: plan.id },
-      { key: 'EntitlementId', value: entitlement.id },
-    ],
-  });
+/** Control API: someone else changed the subscription; a PATCH with the old etag answers 400 2055. */
+export function bumpEtag(subscription: SubscriptionRecord): { previousEtag: string; etag: string } {
+  const previousEtag = etagOf(subscription);
+  subscription.version += 1;
+  return { previousEtag, etag: etagOf(subscription) };
 }

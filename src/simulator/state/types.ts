@@ -45,7 +45,7 @@ export interface AzureEntitlementRecord {
   deactivatesAt?: number;
 }
 
-export type SubscriptionKind = 'azurePlan' | 'legacyAzure';
+export type SubscriptionKind = 'azurePlan' | 'legacyAzure' | 'savingsPlan';
 export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'expired' | 'pending' | 'disabled';
 
 export interface SubscriptionRecord {
@@ -67,9 +67,26 @@ export interface SubscriptionRecord {
   autoRenewEnabled: boolean;
   version: number;
   azureEntitlements: AzureEntitlementRecord[];
-  /** A status change accepted with 202 that completes at `dueAt` (simulated). */
+  /** A status change accepted (200 or 202) that a GET shows only from `dueAt` (simulated). */
   pendingStatus?: { status: SubscriptionStatus; dueAt: number };
   migratedFromSubscriptionId?: string;
+  /** Savings plans (benefit subscriptions) only. */
+  benefit?: BenefitRecord;
+}
+
+/** What a benefit subscription (an Azure savings plan) adds to a subscription. */
+export interface BenefitRecord {
+  termDuration: string;
+  commitmentEndDate: number;
+  productOrderId: string;
+  lineItems: {
+    id: string;
+    friendlyName: string;
+    scope: { type: string; entitlementId?: string; subscriptionId?: string };
+    autoRenewEnabled: boolean;
+    status: string;
+    purchaseCommitment: { amount: number; currency: string; grain: string };
+  }[];
 }
 
 export interface ReservationRecord {
@@ -107,16 +124,45 @@ export interface Meter {
   unitPriceCents: number;
 }
 
-/** One Azure resource's cost in the current billing period; all usage views are sums of these. */
-export interface UsageLine {
+/** An Azure resource that consumes one meter; a customer's spend is spread over its resources by weight. */
+export interface UsageResource {
   subscriptionId: string;
   entitlementId: string;
   entitlementName: string;
   resourceGroup: string;
   resourceName: string;
   meter: Meter;
+  weight: number;
+}
+
+/** One resource's cost over a span of days (a billing period so far, or one day): usage views sum these. */
+export interface UsageLine extends Omit<UsageResource, 'weight'> {
   quantity: number;
   cents: number;
+}
+
+/**
+ * The spend of one billing period (a UTC calendar month): the first `anchorDays` reported days add
+ * up to `anchorCents` (the seed figure, or one set through the control API at `anchoredAt`), every
+ * later reported day adds about `dailyCents`. See state/spend.ts.
+ */
+export interface SpendLedger {
+  periodStart: number;
+  anchorCents: number;
+  anchorDays: number;
+  dailyCents: number;
+  anchoredAt: number;
+}
+
+/** A customer's Azure spend: its resources and the ledgers of the periods that have one. */
+export interface SpendState {
+  /** Seeds the day-to-day variation of the spend. */
+  seed: number;
+  resources: UsageResource[];
+  /** Run rate of the periods before the first ledger. */
+  baseDailyCents: number;
+  /** Oldest first; a period without a ledger runs at the rate of the latest ledger before it. */
+  ledgers: SpendLedger[];
 }
 
 export type CartErrorCode =
@@ -165,7 +211,7 @@ export interface CheckoutOutcome {
   orderErrors: OrderErrorRecord[];
 }
 
-export type OrderLineEffect = 'azurePlan' | 'reservation';
+export type OrderLineEffect = 'azurePlan' | 'reservation' | 'savingsPlan';
 
 export interface OrderLineRecord {
   lineItemNumber: number;
@@ -184,7 +230,9 @@ export interface OrderLineRecord {
   subscriptionId?: string;
 }
 
-export type OrderStatus = 'pending' | 'completed';
+export type OrderStatus = 'pending' | 'completed' | 'cancelled' | 'error';
+/** How an order ends (decided through the control API; `completed` otherwise). */
+export type OrderOutcome = Exclude<OrderStatus, 'pending'>;
 
 export interface OrderRecord {
   id: string;
@@ -198,9 +246,22 @@ export interface OrderRecord {
   completesAt: number;
   transactionType: 'UserPurchase' | 'SystemPurchase';
   cartId?: string;
+  /** The status the order takes when it is due; `completed` when absent. */
+  outcome?: OrderOutcome;
 }
 
-export type UpgradeStatus = 'InProgress' | 'Completed';
+export type UpgradeStatus = 'InProgress' | 'Completed' | 'Failed';
+
+export interface UpgradeErrorDetails {
+  code: string;
+  description: string;
+}
+
+/** How an upgrade ends (decided through the control API; `Completed` otherwise). */
+export interface UpgradeOutcome {
+  status: Exclude<UpgradeStatus, 'InProgress'>;
+  errorDetails?: UpgradeErrorDetails;
+}
 
 export interface UpgradeRecord {
   id: string;
@@ -212,6 +273,8 @@ export interface UpgradeRecord {
   sourceSubscriptionId: string;
   sourceEntitlementId: string;
   targetPlanId: string;
+  outcome?: UpgradeOutcome;
+  errorDetails?: UpgradeErrorDetails;
 }
 
 /** Why a customer's legacy subscription cannot move to an Azure plan (Litware). */
@@ -229,7 +292,11 @@ export interface CustomerState {
   reservations: ReservationEntitlementRecord[];
   orders: OrderRecord[];
   carts: Map<string, CartRecord>;
-  usage: UsageLine[];
+  spend: SpendState;
   upgrade?: UpgradeRecord;
   upgradeBlock?: UpgradeBlock;
+  /** Outcomes the customer's next orders take, oldest first (control API). */
+  nextOrderOutcomes?: OrderOutcome[];
+  /** The outcome the customer's next upgrade takes (control API). */
+  nextUpgradeOutcome?: UpgradeOutcome;
 }

@@ -8,7 +8,7 @@ import {
   AZURE_PLAN_SKU_ID,
 } from './catalog';
 import { PcError } from './errors';
-import type { CustomerState, SubscriptionRecord, UpgradeRecord } from './types';
+import type { CustomerState, SubscriptionRecord, UpgradeOutcome, UpgradeRecord } from './types';
 import type { World } from './world';
 
 export interface Eligibility {
@@ -19,7 +19,11 @@ export interface Eligibility {
 
 const NO_AZURE = "Can't process Azure upgrade since customer has no Azure subscriptions.";
 
-/** Legacy MS-AZR-0145P → Azure plan transition, as the product-upgrade API describes it. */
+/**
+ * Legacy MS-AZR-0145P → Azure plan transition, as the product-upgrade API describes it. The docs
+ * set `upgradeId` whenever an upgrade exists; after a failed one (the docs are silent) the customer
+ * may try again: eligible as before, with the failed upgrade's id.
+ */
 export function eligibility(customer: CustomerState): Eligibility {
   const upgrade = customer.upgrade;
   if (upgrade?.status === 'InProgress') {
@@ -28,9 +32,10 @@ export function eligibility(customer: CustomerState): Eligibility {
   if (upgrade?.status === 'Completed') {
     return { isEligible: false, upgradeId: upgrade.id, reason: `The upgrade ${upgrade.id} is completed.` };
   }
-  if (customer.upgradeBlock) return { isEligible: false, reason: customer.upgradeBlock.reason };
-  if (!legacySubscription(customer)) return { isEligible: false, reason: NO_AZURE };
-  return { isEligible: true };
+  const failed = upgrade?.status === 'Failed' ? { upgradeId: upgrade.id } : {};
+  if (customer.upgradeBlock) return { isEligible: false, ...failed, reason: customer.upgradeBlock.reason };
+  if (!legacySubscription(customer)) return { isEligible: false, ...failed, reason: NO_AZURE };
+  return { isEligible: true, ...failed };
 }
 
 export function createUpgrade(world: World, customer: CustomerState, actor: Actor): UpgradeRecord {
@@ -65,7 +70,9 @@ export function createUpgrade(world: World, customer: CustomerState, actor: Acto
     sourceSubscriptionId: legacy.id,
     sourceEntitlementId: legacy.entitlementId,
     targetPlanId: currentPlan(customer)?.id ?? world.ids.guid('subscription'),
+    ...(customer.nextUpgradeOutcome ? { outcome: customer.nextUpgradeOutcome } : {}),
   };
+  customer.nextUpgradeOutcome = undefined;
   customer.upgrade = upgrade;
   world.upgrades.set(upgrade.id.toLowerCase(), upgrade);
   world.scheduler.at(upgrade.completesAt, () => completeUpgrade(world, customer, upgrade));
@@ -104,7 +111,14 @@ export function getUpgrade(world: World, customer: CustomerState, upgradeId: str
  * subscription is suspended and the spending budget is gone (it does not carry over).
  */
 function completeUpgrade(world: World, customer: CustomerState, upgrade: UpgradeRecord): void {
+  if (upgrade.status !== 'InProgress') return;
   const now = world.now();
+  if (upgrade.outcome?.status === 'Failed') {
+    // Nothing moves: the legacy subscription stays active and the budget stays.
+    upgrade.status = 'Failed';
+    upgrade.errorDetails = upgrade.outcome.errorDetails;
+    return;
+  }
   const legacy = customer.subscriptions.find((s) => s.id === upgrade.sourceSubscriptionId);
   let plan = currentPlan(customer);
   if (!plan) {
@@ -156,4 +170,12 @@ function completeUpgrade(world: World, customer: CustomerState, upgrade: Upgrade
   customer.budgetCents = null;
   upgrade.status = 'Completed';
   upgrade.upgradedDate = now;
+}
+
+/** Control API: how an upgrade in progress ends, when it is due (`upgradeCompletionDelayMs`). */
+export function setUpgradeOutcome(upgrade: UpgradeRecord, outcome: UpgradeOutcome): void {
+  if (upgrade.status !== 'InProgress') {
+    throw new PcError(409, '800002', `Upgrade ${upgrade.id} has already ended ${upgrade.status}.`);
+  }
+  upgrade.outcome = outcome;
 }

@@ -1,20 +1,46 @@
 import { DAY_MS, HOUR_MS, startOfUtcDay } from './clock';
 import { PcError, invalidInput } from './errors';
-import { seededRandom } from './ids';
 import { amountToCents } from './money';
+import {
+  dailySeries,
+  dailyUsage,
+  lastModifiedAt,
+  linesOver,
+  nextReportAt,
+  periodEndOf,
+  periodStartOf,
+  USAGE_LAG_MS,
+} from './spend';
 import { getSubscription } from './subscriptions';
 import type { Actor } from './audit';
 import type { CustomerState, Meter, SubscriptionRecord, UsageLine } from './types';
 import type { World } from './world';
 
 /**
- * Usage is a fixed snapshot of the current billing period (the calendar month of the simulated
- * clock): it does not grow as the clock moves, so tests can name the figures.
+ * What the usage views serve at a given time: the current billing period (calendar month of the
+ * simulated clock), when its figures last changed, and one line per resource with its cost so far.
  */
+export interface UsageSnapshot {
+  periodStart: number;
+  periodEnd: number;
+  lastModified: number;
+  lines: UsageLine[];
+}
 
-export function usageLinesOf(customer: CustomerState, subscriptionId: string): UsageLine[] {
+export function usageSnapshot(customer: CustomerState, now: number): UsageSnapshot {
+  const periodStart = periodStartOf(now);
+  const spend = customer.spend;
+  return {
+    periodStart,
+    periodEnd: periodEndOf(periodStart),
+    lastModified: lastModifiedAt(spend, periodStart, now),
+    lines: linesOver(spend.resources, dailySeries(spend, periodStart, now)),
+  };
+}
+
+export function linesOfSubscription(snapshot: UsageSnapshot, subscriptionId: string): UsageLine[] {
   const key = subscriptionId.toLowerCase();
-  return customer.usage.filter((l) => l.subscriptionId.toLowerCase() === key);
+  return snapshot.lines.filter((l) => l.subscriptionId.toLowerCase() === key);
 }
 
 export function sumCents(lines: readonly UsageLine[]): number {
@@ -34,6 +60,14 @@ export function usageSubscription(customer: CustomerState, id: string): Subscrip
   return subscription;
 }
 
+/** The customer's spend so far in the current period, over its usage subscriptions. */
+export function customerSpendCents(customer: CustomerState, snapshot: UsageSnapshot): number {
+  return usageSubscriptions(customer).reduce(
+    (sum, s) => sum + sumCents(linesOfSubscription(snapshot, s.id)),
+    0,
+  );
+}
+
 export interface MeterTotal {
   meter: Meter;
   quantity: number;
@@ -51,18 +85,52 @@ export function meterTotals(lines: readonly UsageLine[]): MeterTotal[] {
   return [...byMeter.values()];
 }
 
-export function setBudget(world: World, customer: CustomerState, amount: unknown, actor: Actor): void {
-  if (amount !== null && (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)) {
-    throw invalidInput('The spending budget amount must be a non-negative number or null.');
+/** Largest budget accepted (the docs set none): 999,999,999.99 in the customer's currency. */
+export const MAX_BUDGET_CENTS = 99_999_999_999;
+
+/**
+ * The amount of a spending-budget PATCH, in cents, or null to remove the budget. The docs only say
+ * "decimal, null = no budget"; this follows what a .NET decimal reader accepts (a JSON number or
+ * its text) and refuses what a budget cannot be: zero or negative (null removes a budget), more
+ * than two decimals, more than MAX_BUDGET_CENTS, anything not a number.
+ */
+export function budgetCentsOf(amount: unknown): number | null {
+  if (amount === null) return null;
+  const value =
+    typeof amount === 'number'
+      ? amount
+      : typeof amount === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(amount)
+        ? Number(amount)
+        : Number.NaN;
+  if (!Number.isFinite(value)) {
+    throw invalidInput('Invalid request input: the spending budget amount must be a number or null.');
   }
+  if (value <= 0) {
+    throw invalidInput(
+      'Invalid request input: the spending budget amount must be greater than 0; send null to remove the budget.',
+    );
+  }
+  const cents = amountToCents(value);
+  if (Math.abs(value * 100 - cents) > 1e-6) {
+    throw invalidInput('Invalid request input: the spending budget amount has more than two decimals.');
+  }
+  if (cents > MAX_BUDGET_CENTS) {
+    throw invalidInput('Invalid request input: the spending budget amount is larger than 999999999.99.');
+  }
+  return cents;
+}
+
+export function setBudget(world: World, customer: CustomerState, amount: unknown, actor: Actor): void {
+  const cents = budgetCentsOf(amount);
   const before = customer.budgetCents;
-  customer.budgetCents = amount === null ? null : amountToCents(amount);
+  customer.budgetCents = cents;
+  const after = cents === null ? null : cents / 100;
   world.record(actor, customer, {
     resourceType: 'customer',
     operationType: 'update_customer_spending_budget',
     resourceOldValue: JSON.stringify({ Amount: before === null ? null : before / 100 }),
-    resourceNewValue: JSON.stringify({ Amount: amount }),
-    customizedData: [{ key: 'SpendingBudget', value: amount === null ? '' : String(amount) }],
+    resourceNewValue: JSON.stringify({ Amount: after }),
+    customizedData: [{ key: 'SpendingBudget', value: after === null ? '' : String(after) }],
   });
 }
 
@@ -75,10 +143,35 @@ export interface UtilizationRecord {
   quantity: number;
 }
 
+/** The latest time whose usage is reported: the end of the last reported day. */
+export function reportedUntil(now: number): number {
+  return startOfUtcDay(now - USAGE_LAG_MS);
+}
+
+/** The reported daily usage lines of one subscription for the days in `[from, to)`. */
+function dailyLinesBetween(
+  customer: CustomerState,
+  subscription: SubscriptionRecord,
+  from: number,
+  to: number,
+  now: number,
+): { day: number; line: UsageLine }[] {
+  const key = subscription.id.toLowerCase();
+  const created = startOfUtcDay(subscription.creationDate);
+  const out: { day: number; line: UsageLine }[] = [];
+  for (let period = periodStartOf(from); period < to; period = periodEndOf(period)) {
+    for (const entry of dailyUsage(customer.spend, period, now)) {
+      if (entry.day < from || entry.day >= to || entry.day < created) continue;
+      if (entry.line.subscriptionId.toLowerCase() === key) out.push(entry);
+    }
+  }
+  return out;
+}
+
 /**
  * Utilization records of a legacy MS-AZR-0145P subscription for `[start, end)`: one per resource
- * and day (or hour), for the periods that are over in simulated time. Azure plans have none
- * (documented as not supported: use reconciliation data instead).
+ * and day (or hour) among the reported days, so that a period's daily records add up to its usage
+ * records (quantity × the meter's unit price). Azure plans have none (documented as not supported).
  */
 export function utilizationRecords(
   world: World,
@@ -97,27 +190,30 @@ export function utilizationRecords(
   }
   if (!(end > start)) throw invalidInput('end_time must be later than start_time.');
   if (end - start > 90 * DAY_MS) throw invalidInput('The requested range cannot be longer than 90 days.');
-  const step = granularity === 'hourly' ? HOUR_MS : DAY_MS;
-  const reportedUntil = startOfUtcDay(world.now());
-  const first = granularity === 'hourly' ? Math.floor(start / HOUR_MS) * HOUR_MS : startOfUtcDay(start);
-  if (first >= reportedUntil) return 'notReady';
-  const lines = usageLinesOf(customer, subscription.id);
+  const until = reportedUntil(world.now());
+  const first = startOfUtcDay(start);
+  if (first >= until) return 'notReady';
+  const last = Math.min(end, until);
   const records: UtilizationRecord[] = [];
-  for (let t = first; t < end && t + step <= reportedUntil; t += step) {
-    for (const line of lines) {
-      const rand = seededRandom(`${line.resourceName}:${line.subscriptionId}:${t}`);
-      const perPeriod = (line.quantity / 30) * (step / DAY_MS);
+  for (const { day, line } of dailyLinesBetween(customer, subscription, first, last, world.now())) {
+    const dayQuantity = line.cents / line.meter.unitPriceCents;
+    if (granularity === 'daily') {
+      records.push({ start: day, end: day + DAY_MS, line, quantity: Math.round(dayQuantity * 1e6) / 1e6 });
+      continue;
+    }
+    for (let t = day; t < day + DAY_MS; t += HOUR_MS) {
+      if (t < start || t >= end) continue;
       records.push({
         start: t,
-        end: t + step,
+        end: t + HOUR_MS,
         line,
-        quantity: Math.round(perPeriod * (0.5 + rand()) * 1e6) / 1e6,
+        quantity: Math.round((dayQuantity / 24) * 1e6) / 1e6,
       });
     }
   }
-  return records;
+  return records.sort((a, b) => a.start - b.start);
 }
 
 export function secondsUntilNextReport(world: World): number {
-  return Math.max(1, Math.ceil((startOfUtcDay(world.now()) + DAY_MS - world.now()) / 1000));
+  return Math.max(1, Math.ceil((nextReportAt(world.now()) - world.now()) / 1000));
 }

@@ -1,5 +1,4 @@
-import { splitCents } from './money';
-import type { Meter, UsageLine } from './types';
+import type { Meter, SubscriptionRecord, UsageResource } from './types';
 
 /** Meters used to build usage: each simulated resource consumes one of them. */
 export const METERS: readonly Meter[] = [
@@ -72,20 +71,47 @@ export interface UsageTarget {
 }
 
 /**
- * Builds `count` resources whose costs add up to `totalCents` exactly, spread over the given Azure
- * subscriptions. Every usage figure the API serves (customer summary, subscription summary,
- * subscription/meter/resource usage records) is a sum over these lines, so they always agree.
+ * The Azure subscriptions a customer's resources run in: a legacy MS-AZR-0145P subscription
+ * itself, or the Azure subscriptions of an Azure plan (the active ones; all of them when none is).
  */
-export function buildUsageLines(
+export function usageTargets(subscriptions: readonly SubscriptionRecord[]): UsageTarget[] {
+  const targets: UsageTarget[] = [];
+  for (const s of subscriptions) {
+    if (s.kind === 'legacyAzure' && s.entitlementId) {
+      targets.push({ subscriptionId: s.id, entitlementId: s.entitlementId, entitlementName: s.friendlyName });
+    } else if (s.kind === 'azurePlan') {
+      const active = s.azureEntitlements.filter((e) => e.status === 'active');
+      const chosen = active.length > 0 ? active : s.azureEntitlements;
+      for (const e of chosen)
+        targets.push({ subscriptionId: s.id, entitlementId: e.id, entitlementName: e.friendlyName });
+    }
+  }
+  return targets;
+}
+
+/** Whether the subscriptions still run up usage: an active 0145P, or an active plan with an active Azure subscription. */
+export function accruesUsage(subscriptions: readonly SubscriptionRecord[]): boolean {
+  return subscriptions.some(
+    (s) =>
+      s.status === 'active' &&
+      ((s.kind === 'legacyAzure' && !!s.entitlementId) ||
+        (s.kind === 'azurePlan' && s.azureEntitlements.some((e) => e.status === 'active'))),
+  );
+}
+
+/**
+ * Builds `count` resources spread over the given Azure subscriptions, each with a meter and a
+ * weight (its share of the customer's spend). Every usage figure the API serves is a split of the
+ * customer's daily spend over these, so they always agree.
+ */
+export function buildUsageResources(
   rand: () => number,
   targets: readonly UsageTarget[],
-  totalCents: number,
   count: number,
-): UsageLine[] {
-  if (targets.length === 0 || totalCents <= 0 || count <= 0) return [];
-  const weights = Array.from({ length: count }, () => 1 + Math.floor(rand() * 9));
-  const parts = splitCents(totalCents, weights);
-  return parts.map((cents, i) => {
+): UsageResource[] {
+  if (targets.length === 0 || count <= 0) return [];
+  return Array.from({ length: count }, (_, i) => {
+    const weight = 1 + Math.floor(rand() * 9);
     const meter = METERS[Math.floor(rand() * METERS.length)];
     const target = targets[i % targets.length];
     const group = ['rg-prod', 'rg-web', 'rg-data', 'rg-shared'][Math.floor(rand() * 4)];
@@ -96,8 +122,7 @@ export function buildUsageLines(
       resourceGroup: group,
       resourceName: `${meter.resourceType.split('/')[0].toLowerCase()}-${String(i + 1).padStart(2, '0')}`,
       meter,
-      quantity: Math.round((cents / meter.unitPriceCents) * 10_000) / 10_000,
-      cents,
+      weight,
     };
   });
 }

@@ -1,4 +1,5 @@
 import { AuditLog, type Actor, type AuditRecordEntry } from './audit';
+import { BillingExports } from './billingExports';
 import { SimClock, startOfUtcDay } from './clock';
 import { CustomerDirectory } from './customers';
 import { PcError } from './errors';
@@ -8,17 +9,38 @@ import { PARTNER_ID } from './partner';
 import { Scheduler } from './scheduler';
 import type { CustomerState, UpgradeRecord } from './types';
 
+export type PlanStatusAnswer = 'ok' | 'accepted';
+
 export interface SimulatorConfig {
   orderCompletionDelayMs: number;
   orderListLagMs: number;
   upgradeCompletionDelayMs: number;
   rateLimits: boolean;
-  /** Suspending an Azure plan answers 202 and takes effect after this much simulated time. */
+  /**
+   * How Partner Center answers a suspension PATCH of an Azure plan: `ok` = 200 with the updated
+   * subscription (the documented example), `accepted` = 202 + Location (the documented slow path).
+   */
+  planSuspensionAnswer: PlanStatusAnswer;
+  /** Simulated time until a GET shows an Azure plan `suspended` (whatever the PATCH answered). */
   planSuspensionDelayMs: number;
+  /** How Partner Center answers a reactivation PATCH (status active) of an Azure plan. */
+  planReactivationAnswer: PlanStatusAnswer;
+  /** Simulated time until a GET shows a reactivated Azure plan `active` (0: at once). */
+  planReactivationDelayMs: number;
+  /** False: every call made with an App+User token answers 401 900421 (no MFA claim, 2026 rule). */
+  appUserMfa: boolean;
   /** A cancelled Azure subscription stays `active` this long (the docs say about 10 minutes). */
   entitlementCancelDelayMs: number;
   /** Real time a checkout holds its cart: a second checkout of that cart meanwhile answers 800064. */
   checkoutProcessingMs: number;
+  /** Graph billing export: GETs of the operation answered `notStarted`/`running` before its outcome. */
+  graphExportRunningPolls: number;
+  /** Graph billing export: the Retry-After (seconds) of a running operation. */
+  graphExportRetryAfterSeconds: number;
+  /** Graph billing export: line items per blob (a smaller value makes multi-blob manifests). */
+  graphExportLinesPerBlob: number;
+  /** Simulated time a manifest's SAS stays valid after each manifest read. */
+  graphSasLifetimeMs: number;
 }
 
 export const DEFAULT_CONFIG: SimulatorConfig = {
@@ -26,9 +48,17 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   orderListLagMs: 15 * 60_000,
   upgradeCompletionDelayMs: 120_000,
   rateLimits: true,
+  planSuspensionAnswer: 'ok',
   planSuspensionDelayMs: 30_000,
+  planReactivationAnswer: 'ok',
+  planReactivationDelayMs: 0,
+  appUserMfa: true,
   entitlementCancelDelayMs: 10 * 60_000,
   checkoutProcessingMs: 100,
+  graphExportRunningPolls: 1,
+  graphExportRetryAfterSeconds: 1,
+  graphExportLinesPerBlob: 2_000,
+  graphSasLifetimeMs: 60 * 60_000,
 };
 
 /** The simulator's whole mutable state; `reseed` puts it back to the seed. */
@@ -39,6 +69,7 @@ export class World {
   scheduler!: Scheduler;
   ids!: RuntimeIds;
   upgrades!: Map<string, UpgradeRecord>;
+  billingExports!: BillingExports;
   /** Simulated time of the last (re)seed, day-aligned: seed dates are relative to it. */
   baseTime!: number;
 
@@ -61,6 +92,7 @@ export class World {
     this.scheduler = new Scheduler();
     this.ids = new RuntimeIds(this.runtimeIdNamespace);
     this.upgrades = new Map();
+    this.billingExports = new BillingExports(this.runtimeIdNamespace);
   }
 
   now(): number {

@@ -4,8 +4,16 @@ import { invoiceTotalCents, type InvoiceLine, type InvoiceRecord } from '../stat
 import { CURRENCY_SYMBOL, centsToAmount } from '../state/money';
 import { PARTNER_ID, PARTNER_MPN_ID } from '../state/partner';
 
+/** How each kind of invoice names its line items (PC/invoice-resources; sample 48). */
+const DETAIL = {
+  newCommerce: { provider: 'one_time', path: 'OneTime', invoiceType: 'OneTime' },
+  legacy: { provider: 'office', path: 'Office', invoiceType: 'Recurring' },
+} as const;
+
 /** An Invoice; `withDocuments` adds what only get-by-id returns (billing period, PDF link). */
 export function invoiceView(invoice: InvoiceRecord, withDocuments: boolean) {
+  const detail = DETAIL[invoice.kind];
+  const ref = `${detail.invoiceType}-${invoice.id}`;
   return {
     id: invoice.id,
     invoiceDate: iso(invoice.invoiceDate),
@@ -24,14 +32,14 @@ export function invoiceView(invoice: InvoiceRecord, withDocuments: boolean) {
     invoiceDetails: [
       {
         invoiceLineItemType: 'billing_line_items',
-        billingProvider: 'one_time',
-        links: { self: link(`/invoices/OneTime-${invoice.id}/lineitems/OneTime/BillingLineItems`) },
+        billingProvider: detail.provider,
+        links: { self: link(`/invoices/${ref}/lineitems/${detail.path}/BillingLineItems`) },
         attributes: { objectType: 'InvoiceDetail' },
       },
     ],
     documentType: 'invoice',
-    invoiceType: 'OneTime',
-    links: { self: link(`/invoices/OneTime-${invoice.id}`) },
+    invoiceType: detail.invoiceType,
+    links: { self: link(`/invoices/${ref}`) },
     attributes: { objectType: 'Invoice' },
   };
 }
@@ -89,5 +97,46 @@ export function invoiceLineView(line: InvoiceLine) {
     billingProvider: 'one_time',
     promotionId: '',
     attributes: { objectType: 'OneTimeInvoiceLineItem' },
+  };
+}
+
+/**
+ * A LicenseBasedLineItem (legacy invoice, provider office; the get-invoiceline-items sample). The
+ * legacy offer's id and durable id travel in the line's productId and skuId.
+ */
+export function licenseLineView(line: InvoiceLine) {
+  const c = line.customer;
+  return {
+    partnerId: PARTNER_ID,
+    customerId: c.id,
+    customerName: c.companyName,
+    mpnId: Number(PARTNER_MPN_ID),
+    tier2MpnId: -1,
+    orderId: line.orderId,
+    subscriptionId: line.subscriptionId,
+    syndicationPartnerSubscriptionNumber: line.referenceId.toUpperCase(),
+    offerId: line.productId,
+    durableOfferId: line.skuId,
+    offerName: line.productName,
+    domainName: c.domain,
+    billingCycleType: line.billingFrequency,
+    subscriptionName: line.productName,
+    subscriptionDescription: line.productName,
+    subscriptionStartDate: iso(line.subscriptionStartDate),
+    subscriptionEndDate: iso(line.subscriptionEndDate),
+    chargeStartDate: iso(line.chargeStartDate),
+    chargeEndDate: iso(line.chargeEndDate),
+    chargeType: 'New',
+    unitPrice: centsToAmount(line.unitPriceCents),
+    quantity: line.quantity,
+    amount: centsToAmount(line.subtotalCents),
+    totalOtherDiscount: 0,
+    subtotal: centsToAmount(line.subtotalCents),
+    tax: centsToAmount(line.taxCents),
+    totalForCustomer: centsToAmount(line.totalCents),
+    currency: line.currency,
+    invoiceLineItemType: 'billing_line_items',
+    billingProvider: 'office',
+    attributes: { objectType: 'LicenseBasedLineItem' },
   };
 }

@@ -63,7 +63,12 @@ export function orderView(order: OrderRecord, country: Country) {
 }
 
 export function provisioningStatusView(order: OrderRecord) {
-  const status = order.status === 'completed' ? 'fulfilled' : 'prefulfillment_pending';
+  const status =
+    order.status === 'completed'
+      ? 'fulfilled'
+      : order.status === 'pending'
+        ? 'prefulfillment_pending'
+        : 'unfulfilled';
   return order.lines.map((line) => ({
     orderLineItemId: line.lineItemNumber,
     lineItemNumber: line.lineItemNumber,

@@ -72,8 +72,65 @@ function legacyView(s: SubscriptionRecord, customerId: string, country: Country)
   };
 }
 
+/** An Azure savings plan: a benefit subscription, as the savings-plan purchase page shows it. */
+function savingsPlanView(s: SubscriptionRecord, customerId: string, country: Country) {
+  const benefit = s.benefit;
+  const end = benefit ? iso(benefit.commitmentEndDate) : FAR_FUTURE;
+  return {
+    id: s.id,
+    offerId: s.offerId,
+    offerName: s.offerName,
+    friendlyName: s.friendlyName,
+    productType: {
+      id: 'Azure',
+      displayName: 'Azure',
+      subType: { id: 'SavingsPlan', displayName: 'SavingsPlan' },
+    },
+    quantity: 1,
+    unitType: 'Benefit',
+    hasPurchasableAddons: false,
+    creationDate: iso(s.creationDate),
+    effectiveStartDate: iso(s.effectiveStartDate),
+    commitmentEndDate: end,
+    billingCycleEndDate: end,
+    status: s.status,
+    ...(s.suspensionReasons.length > 0 ? { suspensionReasons: s.suspensionReasons } : {}),
+    autoRenewEnabled: s.autoRenewEnabled,
+    isTrial: false,
+    billingType: 'benefit',
+    billingCycle: 'one_time',
+    termDuration: benefit?.termDuration ?? 'P1Y',
+    renewalTermDuration: '',
+    isMicrosoftProduct: true,
+    partnerId: '',
+    attentionNeeded: false,
+    actionTaken: false,
+    contractType: 'subscription',
+    links: {
+      product: link(`/products/${s.productId}?country=${country}`),
+      sku: link(`/products/${s.productId}/skus/${s.skuId}?country=${country}`),
+      availability: link(
+        `/products/${s.productId}/skus/${s.skuId}/availabilities/${s.availabilityId ?? ''}?country=${country}`,
+      ),
+      self: link(`/customers/${customerId}/subscriptions/${s.id}`),
+    },
+    publisherName: 'Microsoft Corporation',
+    lineItems: (benefit?.lineItems ?? []).map((line) => ({ ...line, scope: { ...line.scope } })),
+    productOrderId: benefit?.productOrderId ?? '',
+    orderId: s.orderId,
+    attributes: { etag: etagOf(s), objectType: 'Subscription' },
+  };
+}
+
 export function subscriptionView(s: SubscriptionRecord, customerId: string, country: Country) {
+  if (s.kind === 'savingsPlan') return savingsPlanView(s, customerId, country);
   return s.kind === 'azurePlan' ? planView(s, customerId, country) : legacyView(s, customerId, country);
+}
+
+/** `productType.id` and `productType.subType.id` as the views show them (list filters). */
+export function productTypeOf(s: SubscriptionRecord): { id?: string; subType?: string } {
+  if (s.kind === 'savingsPlan') return { id: 'Azure', subType: 'SavingsPlan' };
+  return s.kind === 'azurePlan' ? { id: 'Azure' } : {};
 }
 
 export function azureEntitlementView(e: AzureEntitlementRecord, customerId: string) {

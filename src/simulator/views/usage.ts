@@ -1,15 +1,20 @@
 import { link } from '../http/links';
-import { iso, startOfUtcMonth } from '../state/clock';
+import { iso } from '../state/clock';
 import { centsToAmount, toUsd } from '../state/money';
-import type { MeterTotal, UtilizationRecord } from '../state/usage';
+import type { MeterTotal, UsageSnapshot, UtilizationRecord } from '../state/usage';
 import type { CustomerState, SubscriptionRecord, UsageLine } from '../state/types';
 
+/** A date as the usage samples write it: `2019-09-01T00:00:00+00:00`, `2019-09-18T17:09:26.16+00:00`. */
+function pcDate(ms: number): string {
+  return iso(ms).replace('.000Z', 'Z').replace(/Z$/, '+00:00');
+}
+
 /** Billing period and freshness shared by all usage views: the current calendar month. */
-export function usagePeriod(now: number) {
+export function usagePeriod(snapshot: UsageSnapshot) {
   return {
-    billingStartDate: iso(startOfUtcMonth(now)).replace('.000Z', '+00:00'),
-    billingEndDate: iso(startOfUtcMonth(now, -1)).replace('.000Z', '+00:00'),
-    lastModifiedDate: iso(now - (now % 3_600_000)).replace('.000Z', '+00:00'),
+    billingStartDate: pcDate(snapshot.periodStart),
+    billingEndDate: pcDate(snapshot.periodEnd),
+    lastModifiedDate: pcDate(snapshot.lastModified),
   };
 }
 
@@ -28,7 +33,7 @@ export function customerUsageSummaryView(
   customer: CustomerState,
   totalCents: number,
   legacyOnly: boolean,
-  now: number,
+  snapshot: UsageSnapshot,
 ) {
   const p = customer.profile;
   const budgetAmount = customer.budgetCents === null ? null : centsToAmount(customer.budgetCents);
@@ -40,7 +45,7 @@ export function customerUsageSummaryView(
     ...(legacyOnly ? { id: p.id, name: p.companyName } : {}),
     resourceId: p.id,
     resourceName: p.companyName,
-    ...usagePeriod(now),
+    ...usagePeriod(snapshot),
     totalCost: centsToAmount(totalCents),
     ...currencyFields(customer, totalCents, legacyOnly),
     links: { self: link(`/customers/${p.id}/usagesummary`) },
@@ -52,13 +57,13 @@ export function subscriptionUsageSummaryView(
   customer: CustomerState,
   subscription: SubscriptionRecord,
   cents: number,
-  now: number,
+  snapshot: UsageSnapshot,
 ) {
   const legacy = subscription.kind === 'legacyAzure';
   return {
     resourceId: subscription.id,
     resourceName: legacy ? subscription.friendlyName : 'Azure plan',
-    ...usagePeriod(now),
+    ...usagePeriod(snapshot),
     totalCost: centsToAmount(cents),
     ...currencyFields(customer, cents, legacy),
     links: { self: link(`/customers/${customer.profile.id}/subscriptions/${subscription.id}/usagesummary`) },
@@ -70,7 +75,7 @@ export function subscriptionMonthlyUsageRecordView(
   customer: CustomerState,
   subscription: SubscriptionRecord,
   cents: number,
-  now: number,
+  snapshot: UsageSnapshot,
 ) {
   const legacy = subscription.kind === 'legacyAzure';
   return {
@@ -85,7 +90,7 @@ export function subscriptionMonthlyUsageRecordView(
     ...(legacy
       ? { currencyLocale: customer.profile.culture, usdTotalCost: 0 }
       : { currencyCode: customer.profile.currency, usdTotalCost: toUsd(cents, customer.profile.currency) }),
-    lastModifiedDate: usagePeriod(now).lastModifiedDate,
+    lastModifiedDate: usagePeriod(snapshot).lastModifiedDate,
     attributes: { objectType: 'SubscriptionMonthlyUsageRecord' },
   };
 }
@@ -94,7 +99,7 @@ export function meterUsageRecordView(
   customer: CustomerState,
   subscriptionId: string,
   total: MeterTotal,
-  now: number,
+  snapshot: UsageSnapshot,
 ) {
   return {
     subscriptionId,
@@ -107,7 +112,7 @@ export function meterUsageRecordView(
     totalCost: centsToAmount(total.cents),
     currencyCode: customer.profile.currency,
     usdTotalCost: toUsd(total.cents, customer.profile.currency),
-    lastModifiedDate: usagePeriod(now).lastModifiedDate,
+    lastModifiedDate: usagePeriod(snapshot).lastModifiedDate,
     attributes: { objectType: 'MeterUsageRecord' },
   };
 }
@@ -116,7 +121,7 @@ export function resourceUri(line: UsageLine): string {
   return `/subscriptions/${line.entitlementId}/resourceGroups/${line.resourceGroup}/providers/${line.meter.resourceProvider}/${line.meter.resourceType}/${line.resourceName}`;
 }
 
-export function resourceUsageRecordView(customer: CustomerState, line: UsageLine, now: number) {
+export function resourceUsageRecordView(customer: CustomerState, line: UsageLine, snapshot: UsageSnapshot) {
   return {
     subscriptionId: line.subscriptionId,
     resourceUri: resourceUri(line),
@@ -129,7 +134,7 @@ export function resourceUsageRecordView(customer: CustomerState, line: UsageLine
     totalCost: centsToAmount(line.cents),
     currencyCode: customer.profile.currency,
     usdTotalCost: toUsd(line.cents, customer.profile.currency),
-    lastModifiedDate: usagePeriod(now).lastModifiedDate,
+    lastModifiedDate: usagePeriod(snapshot).lastModifiedDate,
     attributes: { objectType: 'ResourceUsageRecord' },
   };
 }

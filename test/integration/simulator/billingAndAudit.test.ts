@@ -40,8 +40,15 @@ describe('simulator invoices and reconciliation line items', () => {
       missingKeys(first.body, sample('48-invoices-list-response.json'), ['items[].taxReceipts']),
     ).toEqual([]);
     const { items, pages } = await allPages('/invoices?size=2');
-    expect(items.map((i) => i.id).sort()).toEqual(['G000099001', 'G000100001', 'G000100002', 'G000100003']);
-    expect(pages).toBe(2);
+    expect(items.map((i) => i.id).sort()).toEqual([
+      'D000070001',
+      'G000098001',
+      'G000099001',
+      'G000100001',
+      'G000100002',
+      'G000100003',
+    ]);
+    expect(pages).toBe(3);
   });
 
   it('filters invoices by InvoiceDate with the documented filter and refuses other fields', async () => {
@@ -85,17 +92,53 @@ describe('simulator invoices and reconciliation line items', () => {
     expect(items.reduce((s, l) => s + cents(l.totalForCustomer), 0)).toBe(cents(invoice.body.totalCharges));
   });
 
-  it('makes every invoice total equal to the sum of its line items (path form of the line items URI)', async () => {
+  it('makes every invoice total equal to the sum of its line items (the invoiceDetails link, path form)', async () => {
     const list = await h.api<Collection>('GET', '/invoices');
     for (const invoice of list.body.items) {
-      const lines = await allPages(
-        `/invoices/OneTime-${String(invoice.id)}/lineitems/OneTime/BillingLineItems`,
-      );
-      expect(lines.items.every((l) => l.invoiceNumber === invoice.id)).toBe(true);
+      const details = invoice.invoiceDetails as { links: { self: Link } }[];
+      const lines = await allPages(details[0].links.self.uri);
+      // A LicenseBasedLineItem (legacy) has no invoiceNumber in the documented sample.
+      if (invoice.invoiceType === 'OneTime')
+        expect(lines.items.every((l) => l.invoiceNumber === invoice.id)).toBe(true);
+      else expect(lines.items.every((l) => l.billingProvider === 'office')).toBe(true);
       expect(lines.items.reduce((s, l) => s + cents(l.totalForCustomer), 0)).toBe(
         cents(invoice.totalCharges),
       );
     }
+  });
+
+  it('serves the legacy invoice as Recurring/office with LicenseBasedLineItems paged by size and offset', async () => {
+    const invoice = await h.user('GET', '/invoices/D000070001');
+    expect(invoice.body).toMatchObject({
+      invoiceType: 'Recurring',
+      invoiceDetails: [{ billingProvider: 'office', invoiceLineItemType: 'billing_line_items' }],
+    });
+    const query = 'provider=office&invoicelineitemtype=billinglineitems&size=5';
+    const first = await h.api<Collection>('GET', `/invoices/D000070001/lineitems?${query}`);
+    expect(first.body.continuationToken).toBeUndefined();
+    expect(first.body.links.next?.uri).toBe(
+      '/invoices/D000070001/lineitems?provider=office&invoicelineitemtype=billinglineitems&size=5&offset=5',
+    );
+    const { items, pages } = await allPages(`/invoices/D000070001/lineitems?${query}`);
+    expect(pages).toBe(3);
+    expect(items).toHaveLength(12);
+    expect(items[0]).toMatchObject({ attributes: { objectType: 'LicenseBasedLineItem' }, currency: 'EUR' });
+    for (const l of items) expect(cents(l.totalForCustomer)).toBe(cents(l.subtotal) + cents(l.tax));
+    expect(items.reduce((s, l) => s + cents(l.totalForCustomer), 0)).toBe(cents(invoice.body.totalCharges));
+
+    const wrongProvider = await h.api(
+      'GET',
+      '/invoices/D000070001/lineitems?provider=onetime&invoicelineitemtype=billinglineitems',
+    );
+    expect(wrongProvider.status).toBe(400);
+    expect(
+      (
+        await h.api(
+          'GET',
+          `/invoices/G000100001/lineitems?provider=office&invoicelineitemtype=billinglineitems`,
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('serves unbilled reconciliation line items per currency and period', async () => {

@@ -1,3 +1,4 @@
+import { NAMED_CUSTOMERS } from '../../../src/simulator/state/seed';
 import { SimHarness } from './simHarness';
 
 type Json = Record<string, unknown>;
@@ -186,7 +187,7 @@ describe('simulator control API, faults and throttling', () => {
     await h.api('PATCH', `/customers/${alpine}/usagebudget`, { body: { amount: 5 } });
     await h.control('POST', '/faults', { path: '/v1/customers/*', status: 500 });
     const reseeded = await h.control('POST', '/reseed', { extraCustomers: 5 });
-    expect(reseeded.body.customers).toBe(16);
+    expect(reseeded.body.customers).toBe(NAMED_CUSTOMERS.length + 5);
     await h.loadCustomers();
     expect(h.id('Alpine Ski House')).toBe(alpine);
     expect((await h.api('GET', `/customers/${alpine}/usagebudget`)).body.amount).toBe(1000);
@@ -202,6 +203,6 @@ describe('simulator control API, faults and throttling', () => {
       country: 'GB',
       currency: 'GBP',
     });
-    expect(res.body.items).toHaveLength(11);
+    expect(res.body.items).toHaveLength(NAMED_CUSTOMERS.length);
   });
 });

@@ -57,7 +57,7 @@ describe('simulator identity and API authentication', () => {
       grant_type: 'client_credentials',
       client_id: 'app-1',
       client_secret: 'x',
-      scope: 'https://graph.microsoft.com/.default',
+      scope: 'https://management.azure.com/.default',
     });
     expect(badScope.status).toBe(400);
     expect(badScope.body.error).toBe('invalid_scope');

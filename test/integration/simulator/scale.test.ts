@@ -1,3 +1,4 @@
+import { NAMED_CUSTOMERS } from '../../../src/simulator/state/seed';
 import { SimHarness } from './simHarness';
 
 type Json = Record<string, unknown>;
@@ -26,7 +27,7 @@ describe('simulator with 10,000 generated customers', () => {
       });
       for (const c of res.body.items) ids.add(String(c.id));
     }
-    expect(ids.size).toBe(10_011);
+    expect(ids.size).toBe(NAMED_CUSTOMERS.length + 10_000);
   });
 
   it('builds a generated customer deterministically when it is first used', async () => {
@@ -54,7 +55,7 @@ describe('simulator with 10,000 generated customers', () => {
 
   it('gives generated customers usage that matches their summary', async () => {
     const list = await h.api<Collection>('GET', '/customers?size=40');
-    const generated = list.body.items.slice(11);
+    const generated = list.body.items.slice(NAMED_CUSTOMERS.length);
     for (const c of generated.slice(0, 12)) {
       const summary = await h.user('GET', `/customers/${String(c.id)}/usagesummary`);
       const records = await h.user<Collection>(

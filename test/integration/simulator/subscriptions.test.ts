@@ -29,6 +29,7 @@ describe('simulator subscriptions', () => {
 
   beforeEach(async () => {
     await h.reseed();
+    await h.control('PUT', '/config', { planSuspensionAnswer: 'ok', planReactivationAnswer: 'ok' });
   });
 
   afterAll(async () => {
@@ -97,11 +98,11 @@ describe('simulator subscriptions', () => {
     expect(res.body.code).toBe('900115');
   });
 
-  it('refuses to suspend an Azure plan with an active reservation (Adventure Works, 403 900115)', async () => {
+  it('accepts suspending a plan whose only active asset is a reservation: the docs give that half of the rule no code', async () => {
     const plan = await h.planOf('Adventure Works');
     const res = await patch('Adventure Works', plan, 'suspended');
-    expect(res.status).toBe(403);
-    expect(res.body.code).toBe('900115');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('suspended');
   });
 
   it('answers 400 2055 to a stale etag', async () => {
@@ -111,7 +112,8 @@ describe('simulator subscriptions', () => {
     expect(res.body.code).toBe('2055');
   });
 
-  it('suspends a plan whose Azure subscriptions are inactive: 202 + Location, then suspended after the delay', async () => {
+  it('suspends a plan whose Azure subscriptions are inactive: 202 + Location when so configured, then suspended after the delay', async () => {
+    await h.control('PUT', '/config', { planSuspensionAnswer: 'accepted' });
     const customer = h.id('Northwind Traders');
     const plan = await h.planOf('Northwind Traders');
     const res = await patch('Northwind Traders', plan, 'suspended');
@@ -177,7 +179,7 @@ describe('simulator subscriptions', () => {
     await h.advance(10 * 60_000);
     const after = await h.api<Collection>('GET', base);
     expect(after.body.items.map((e) => e.status)).toEqual(['inactive', 'inactive']);
-    expect((await patch('Coho Winery', await h.planOf('Coho Winery'), 'suspended')).status).toBe(202);
+    expect((await patch('Coho Winery', await h.planOf('Coho Winery'), 'suspended')).status).toBe(200);
   });
 
   it('lists the subscriptions of an order with ?order_id=', async () => {

@@ -91,8 +91,9 @@ describe('simulator usage and budgets', () => {
     const legacyId = String(subs.body.items[0].id);
     const now = Date.parse(String(((await h.control('GET', '/clock')).body as Json).now));
     const day = 86_400_000;
-    const end = new Date(now - (now % day)).toISOString();
-    const start = new Date(now - (now % day) - 10 * day).toISOString();
+    // A day's usage is reported a day after it ends: yesterday is not there yet.
+    const end = new Date(now - (now % day) - day).toISOString();
+    const start = new Date(now - (now % day) - 11 * day).toISOString();
     const path = `/customers/${wingtip}/subscriptions/${legacyId}/utilizations/azure?start_time=${start}&end_time=${end}&granularity=daily&show_details=true&size=15`;
     let res = await h.api<Collection>('GET', path);
     expect(res.status).toBe(200);
@@ -108,13 +109,16 @@ describe('simulator usage and budgets', () => {
     }
     expect(all).toHaveLength(10 * 4);
 
-    const today = new Date(now - (now % day)).toISOString();
+    const yesterday = new Date(now - (now % day) - day).toISOString();
     const notReady = await h.api(
       'GET',
-      `/customers/${wingtip}/subscriptions/${legacyId}/utilizations/azure?start_time=${today}&end_time=${new Date(now + day).toISOString()}`,
+      `/customers/${wingtip}/subscriptions/${legacyId}/utilizations/azure?start_time=${yesterday}&end_time=${new Date(now + day).toISOString()}`,
     );
     expect(notReady.status).toBe(204);
-    expect(Number(notReady.headers.get('retry-after'))).toBeGreaterThan(0);
+    const retryAfter = Number(notReady.headers.get('retry-after'));
+    // Yesterday's usage is reported at the next UTC midnight.
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil((now - (now % day) + day - now) / 1000));
   });
 
   it('refuses utilization records for an Azure plan', async () => {
