@@ -78,3 +78,14 @@ export class PartnerCenterError extends Error {
 export function isPartnerCenterError(value: unknown): value is PartnerCenterError {
   return value instanceof PartnerCenterError;
 }
+
+/** Partner Center's code for an App+User call whose token carries no MFA claim (enforced from 2026). */
+export const MFA_REQUIRED_CODE = '900421';
+
+/**
+ * Partner Center refused an App+User call because the token has no MFA claim: the partner service
+ * account must sign in again with MFA (secure application model consent). Retrying cannot help.
+ */
+export function isMfaRequired(value: unknown): value is PartnerCenterError {
+  return value instanceof PartnerCenterError && value.code === MFA_REQUIRED_CODE;
+}

@@ -1,5 +1,11 @@
 export { PartnerCenterClient, PARTNER_CENTER_BASE_URL, type PartnerCenterClientOptions } from './client';
-export { PartnerCenterError, isPartnerCenterError, type PartnerCenterErrorInit } from './errors';
+export {
+  MFA_REQUIRED_CODE,
+  PartnerCenterError,
+  isMfaRequired,
+  isPartnerCenterError,
+  type PartnerCenterErrorInit,
+} from './errors';
 export {
   CLIENT_ERROR_CODES,
   ERROR_CODES,
@@ -33,9 +39,36 @@ export type { UtilizationOptions } from './resources/usage';
 export type {
   InvoiceLineItemKind,
   InvoiceListOptions,
+  LegacyLineItemsOptions,
   LineItemsOptions,
+  ReconciliationPlan,
   UnbilledLineItemsOptions,
 } from './resources/invoices';
+export { reconciliationPlan } from './resources/invoices';
+export {
+  EXPORT_NO_DATA_CODE,
+  GRAPH_BASE_URL,
+  GRAPH_BILLING_SCOPE,
+  GraphBillingClient,
+  type CompletedExport,
+  type ExportCallOptions,
+  type ExportLineItemsOptions,
+  type ExportProgress,
+  type GraphBillingClientOptions,
+  type GraphBillingCredentials,
+  type OperationStatus,
+  type WaitForExportOptions,
+} from './graph/graphBillingClient';
+export type {
+  AttributeSet,
+  BilledExportParams,
+  DailyUsageLineItem,
+  ExportKind,
+  ExportLineItem,
+  ExportParams,
+  ReconciliationLineItem,
+  UnbilledExportParams,
+} from './graph/exportKinds';
 export type { AgreementListOptions, AttestationInput } from './resources/agreements';
 export type { AuditRecordFilter, AuditRecordListOptions } from './resources/auditRecords';
 export type * from './schemas';

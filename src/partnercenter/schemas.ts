@@ -153,6 +153,11 @@ export type Customer = z.infer<typeof customerSchema>;
 
 export const productSchema = resource({
   id: z.string(),
+  /**
+   * Set where an item of a product list is SKU-shaped, as in the customer-scoped MicrosoftAzure
+   * catalog (sample 02): there `id` is the offer or SKU id and this is the product's.
+   */
+  productId: optionalString,
   title: z.string(),
   description: optionalString,
   productType: itemTypeSchema.nullish(),
@@ -446,7 +451,13 @@ const usageTotals = {
 };
 
 export const customerUsageSummarySchema = resource({
-  budget: resource({ amount: nullableNumeric, ammount: nullableNumeric }).nullish(),
+  // The MS-AZR-0145P sample spells it `ammount`: read either as `amount` (null = no budget).
+  budget: resource({ amount: nullableNumeric, ammount: nullableNumeric })
+    .transform((budget) => ({
+      ...budget,
+      amount: budget.amount !== undefined ? budget.amount : budget.ammount,
+    }))
+    .nullish(),
   resourceId: optionalString,
   resourceName: optionalString,
   ...usageTotals,
@@ -604,6 +615,37 @@ export const dailyRatedUsageLineItemSchema = resource({
 });
 export type DailyRatedUsageLineItem = z.infer<typeof dailyRatedUsageLineItemSchema>;
 
+/**
+ * A billing line item of a legacy invoice (provider office: LicenseBasedLineItem; provider azure:
+ * UsageBasedLineItem), from the get-invoiceline-items samples. Its total is `totalForCustomer`
+ * (office) or `postTaxTotal` (azure).
+ */
+export const legacyBillingLineItemSchema = resource({
+  partnerId: optionalString,
+  customerId: z.string(),
+  customerName: optionalString,
+  customerCompanyName: optionalString,
+  orderId: optionalString,
+  subscriptionId: optionalString,
+  offerId: optionalString,
+  offerName: optionalString,
+  chargeType: optionalString,
+  chargeStartDate: optionalString,
+  chargeEndDate: optionalString,
+  unitPrice: optionalNumeric,
+  quantity: optionalNumeric,
+  amount: optionalNumeric,
+  subtotal: optionalNumeric,
+  tax: optionalNumeric,
+  totalForCustomer: optionalNumeric,
+  pretaxCharges: optionalNumeric,
+  taxAmount: optionalNumeric,
+  postTaxTotal: optionalNumeric,
+  currency: optionalString,
+  ...lineItemMarkers,
+});
+export type LegacyBillingLineItem = z.infer<typeof legacyBillingLineItemSchema>;
+
 // ---------------------------------------------------------------- agreements and audit
 
 export const contactSchema = resource({
@@ -666,10 +708,13 @@ export const tokenResponseSchema = resource({
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 export const graphBillingOperationSchema = resource({
+  '@odata.type': optionalString,
   id: z.string(),
   status: openEnum(GRAPH_OPERATION_STATUSES),
   createdDateTime: optionalString,
   lastActionDateTime: optionalString,
+  /** exportSuccessOperation: the manifest's URL. */
+  'resourceLocation@odata.navigationLink': optionalString,
   error: resource({ code: optionalString, message: optionalString }).nullish(),
 });
 export type GraphBillingOperation = z.infer<typeof graphBillingOperationSchema>;
@@ -679,9 +724,11 @@ export const graphBillingManifestSchema = resource({
   schemaVersion: optionalString,
   dataFormat: optionalString,
   createdDateTime: optionalString,
+  eTag: optionalString,
   partnerTenantId: optionalString,
   rootDirectory: z.string(),
   sasToken: z.string(),
+  partitionType: optionalString,
   blobCount: optionalNumeric,
   blobs: z.array(resource({ name: z.string(), partitionValue: optionalString })),
 });

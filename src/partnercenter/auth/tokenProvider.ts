@@ -55,11 +55,14 @@ function describe(error: unknown): string {
  */
 export class MsalTokenProvider implements TokenProvider {
   private readonly app: ConfidentialClientApplication | undefined;
+  private readonly appScope: string;
 
   constructor(
     private readonly credentials: PartnerCenterCredentials,
-    options: { timeoutMs: number; logger: PartnerCenterLogger },
+    /** `appScope`: the app-only scope (Partner Center's by default; Graph's for the billing exports). */
+    options: { timeoutMs: number; logger: PartnerCenterLogger; appScope?: string },
   ) {
+    this.appScope = options.appScope ?? PARTNER_CENTER_APP_SCOPE;
     if (!credentials.clientSecret && !credentials.clientCertificate) return;
     const configuration: Configuration = {
       auth: {
@@ -99,7 +102,7 @@ export class MsalTokenProvider implements TokenProvider {
   private async appToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<string> {
     try {
       const result = await app.acquireTokenByClientCredential({
-        scopes: [PARTNER_CENTER_APP_SCOPE],
+        scopes: [this.appScope],
         skipCache: request.forceRefresh ?? false,
         correlationId: request.correlationId,
       });

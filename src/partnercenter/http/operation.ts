@@ -22,6 +22,13 @@ export interface Operation<T> {
   readonly response?: z.ZodType<T, z.ZodTypeDef, unknown>;
   /** Repeating the request cannot do the work twice (reads, PUT/PATCH of a full state, checkout per cart). */
   readonly idempotent: boolean;
+  /**
+   * A create that Partner Center deduplicates by MS-RequestId: repeated with the same id (as every
+   * retry of one logical call is), it returns the first result instead of acting twice. After an
+   * unclear failure (timeout, reset, 5xx) it is retried like an idempotent operation; a caller's
+   * guard, when given, is asked first.
+   */
+  readonly idempotentByRequestId?: boolean;
   /** Success statuses that carry no body to parse (202 + Location, 204 "not ready"). */
   readonly bodylessStatuses?: readonly number[];
   /** Partner Center codes that mean "busy, try again" for this operation. */

@@ -4,7 +4,7 @@ import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { CallOptions } from '../callOptions';
 import { AuthFailure, type TokenProvider } from '../auth/tokenProvider';
-import { PartnerCenterError } from '../errors';
+import { MFA_REQUIRED_CODE, PartnerCenterError } from '../errors';
 import type { PartnerCenterLogger } from '../logger';
 import { pcErrorBodySchema, throttlingBodySchema } from '../schemas';
 import { expandPath, queryString, type Operation, type RequestParts } from './operation';
@@ -132,7 +132,7 @@ export class Pipeline {
     const startedAt = Date.now();
     const policy = callRetryPolicy({
       options: this.config.retry,
-      idempotent: operation.idempotent,
+      idempotent: operation.idempotent || operation.idempotentByRequestId === true,
       startedAt,
       now: Date.now,
     });
@@ -226,11 +226,17 @@ export class Pipeline {
       if (!(error instanceof PartnerCenterError)) throw error;
       const reason = retryReason(error);
       if (operation.idempotent || !isAmbiguous(reason)) throw error;
-      if (!extras.guard) throw this.outcomeUnknown(context, error);
+      // Deduplicated by MS-RequestId: retrying with the same id cannot act twice.
+      const safeToRepeat = operation.idempotentByRequestId === true;
+      if (!extras.guard) {
+        if (safeToRepeat) throw error;
+        throw this.outcomeUnknown(context, error);
+      }
       let found: PcResponse<T> | undefined;
       try {
         found = await extras.guard();
       } catch {
+        if (safeToRepeat) throw error;
         throw this.outcomeUnknown(context, error);
       }
       if (found)
@@ -251,8 +257,9 @@ export class Pipeline {
     options: CallOptions,
   ): Promise<PcResponse<T>> {
     let response = await this.exchange(operation, parts, context, options, false);
-    if (response.status === 401) {
+    if (response.status === 401 && !isMfaRefusal(response.data)) {
       // A cached token the service no longer accepts (revoked, service restarted): one fresh token.
+      // Not for 900421 (no MFA claim): a fresh token from the same sign-in has no MFA claim either.
       response = await this.exchange(operation, parts, context, options, true);
     }
     return this.read(operation, context, response);
@@ -441,6 +448,12 @@ function lowerCaseHeaders(headers: AxiosResponse['headers']): Record<string, str
       result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return result;
+}
+
+/** A 401 whose Partner Center error code is 900421: the App+User token carries no MFA claim. */
+function isMfaRefusal(text: string): boolean {
+  const body = pcErrorBodySchema.safeParse(safeJson(text));
+  return body.success && body.data.code === MFA_REQUIRED_CODE;
 }
 
 function safeJson(text: string): unknown {

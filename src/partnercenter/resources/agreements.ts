@@ -31,8 +31,10 @@ const operations = {
     auth: 'app+user',
     family: 'agreements',
     response: agreementSchema,
-    // Each POST records a new attestation; after an unclear failure the guard looks for it.
+    // Each POST records a new attestation, but a retry carries the same MS-RequestId, which the
+    // service deduplicates; after an unclear failure the guard looks for it first.
     idempotent: false,
+    idempotentByRequestId: true,
   }),
   list: defineOperation({
     name: 'agreements.list',

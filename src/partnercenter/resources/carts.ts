@@ -11,8 +11,10 @@ const operations = {
     auth: 'app',
     family: 'carts',
     response: cartSchema,
-    // Each POST makes a new cart: never repeated blindly (see CreateCartOptions.guard).
+    // Each POST makes a new cart, but Partner Center deduplicates by MS-RequestId: a retry after a
+    // timeout or a reset carries the same id and returns the first cart.
     idempotent: false,
+    idempotentByRequestId: true,
   }),
   get: defineOperation({
     name: 'carts.get',
@@ -71,9 +73,10 @@ export interface CartInput {
 export interface CreateCartOptions extends CallOptions {
   /**
    * Called when the create attempt ended without a clear answer (timeout, reset, 5xx). Return the
-   * cart if you can tell it was created, undefined if it surely was not (the create is retried).
-   * Without a guard such a failure is a PartnerCenterError 'outcomeUnknown' and nothing is
-   * repeated (an orphan cart is harmless: it expires after 7 days).
+   * cart if you can tell it was created (it is returned as is), undefined otherwise. Either way the
+   * create may be retried safely: every retry carries the call's MS-RequestId, which Partner Center
+   * deduplicates. When the retries run out, the last failure is thrown; calling again with the
+   * same `requestId` (see PartnerCenterError.requestId) still cannot make a second cart.
    */
   guard?: () => Promise<Cart | undefined>;
 }
@@ -81,6 +84,7 @@ export interface CreateCartOptions extends CallOptions {
 export class CartsClient {
   constructor(private readonly pipeline: Pipeline) {}
 
+  /** One cart per logical call: retried with the same MS-RequestId, which the service deduplicates. */
   create(customerId: string, cart: CartInput, options: CreateCartOptions = {}): Promise<Cart> {
     const guard = options.guard;
     return this.pipeline.call(operations.create, { params: { customerId }, body: cart }, options, {

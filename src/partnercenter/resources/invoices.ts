@@ -7,10 +7,12 @@ import {
   collectionSchema,
   dailyRatedUsageLineItemSchema,
   invoiceSchema,
+  legacyBillingLineItemSchema,
   oneTimeInvoiceLineItemSchema,
   type Collection,
   type DailyRatedUsageLineItem,
   type Invoice,
+  type LegacyBillingLineItem,
   type OneTimeInvoiceLineItem,
 } from '../schemas';
 
@@ -64,6 +66,7 @@ const operations = {
     UNBILLED,
     dailyRatedUsageLineItemSchema,
   ),
+  legacyBillingLineItems: lineItemsOperation('invoices.legacyLineItems', BILLED, legacyBillingLineItemSchema),
 };
 
 export type InvoiceLineItemKind = 'billinglineitems' | 'usagelineitems';
@@ -90,6 +93,37 @@ export interface UnbilledLineItemsOptions<K extends InvoiceLineItemKind> extends
   period: 'current' | 'previous';
 }
 
+export interface LegacyLineItemsOptions extends CallOptions {
+  /** The invoice detail's billing provider: 'office' (licences, default) or 'azure' (legacy Azure). */
+  provider?: 'office' | 'azure';
+  /** Page size (offset paging), up to 2000. */
+  size?: number;
+}
+
+/**
+ * Where an invoice's reconciliation line items come from. Its `one_time` details (new commerce)
+ * come from the Microsoft Graph billed reconciliation export (`GraphBillingClient`); the v1 line
+ * items serve only its legacy details (billing provider office or azure).
+ */
+export interface ReconciliationPlan {
+  graphExport: boolean;
+  legacyProviders: ('office' | 'azure')[];
+}
+
+export function reconciliationPlan(invoice: Invoice): ReconciliationPlan {
+  const providers = new Set((invoice.invoiceDetails ?? []).map((d) => d.billingProvider ?? ''));
+  return {
+    graphExport: providers.has('one_time'),
+    legacyProviders: (['office', 'azure'] as const).filter((p) => providers.has(p)),
+  };
+}
+
+/**
+ * Invoices (v1). For reconciliation, new-commerce invoices go through the Graph export (see
+ * `reconciliationPlan`); `legacyLineItems` reads legacy invoices. `lineItems` and
+ * `unbilledLineItems` are the v1 OneTime endpoints, still documented but superseded for new
+ * commerce by the Graph billed and unbilled exports.
+ */
 export class InvoicesClient {
   constructor(private readonly pipeline: Pipeline) {}
 
@@ -129,6 +163,30 @@ export class InvoicesClient {
     return options.invoiceLineItemType === 'usagelineitems'
       ? paginate(this.pipeline, operations.billedUsageLineItems, parts, options)
       : paginate(this.pipeline, operations.billedBillingLineItems, parts, options);
+  }
+
+  /**
+   * Billing line items of a legacy invoice (LicenseBasedLineItem for office, UsageBasedLineItem
+   * for azure), paged by size and offset through `links.next` to the end.
+   */
+  legacyLineItems(
+    invoiceId: string,
+    options: LegacyLineItemsOptions = {},
+  ): AsyncIterable<LegacyBillingLineItem> {
+    return paginate(
+      this.pipeline,
+      operations.legacyBillingLineItems,
+      {
+        params: { invoiceId },
+        query: {
+          provider: options.provider ?? 'office',
+          invoicelineitemtype: 'billinglineitems',
+          size: options.size,
+          offset: 0,
+        },
+      },
+      options,
+    );
   }
 
   /** Unbilled reconciliation line items of the current or previous period (seek paging to the end). */

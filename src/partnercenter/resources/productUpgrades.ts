@@ -26,9 +26,11 @@ const operations = {
     path: '/productupgrades',
     auth: 'app+user',
     family: 'productUpgrades',
-    // 202 + Location: productUpgrades/{upgradeId}, no body. Never repeated blindly: the guard
-    // reads eligibility back, whose upgradeId shows an upgrade that already exists.
+    // 202 + Location: productUpgrades/{upgradeId}, no body. Deduplicated by MS-RequestId, so a
+    // retry with the same id is safe; after an unclear failure the guard first reads eligibility
+    // back, whose upgradeId shows an upgrade that already exists.
     idempotent: false,
+    idempotentByRequestId: true,
     bodylessStatuses: [202],
   }),
   status: defineOperation({

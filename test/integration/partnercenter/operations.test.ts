@@ -224,6 +224,7 @@ describe('agreements', () => {
 
 describe('subscriptions and Azure entitlements', () => {
   it('suspends an Azure plan whose Azure subscriptions are all inactive, following the 202 until it is done', async () => {
+    await harness.configure({ planSuspensionAnswer: 'accepted' });
     const customerId = seed['Northwind Traders'].id;
     const plan = await azurePlanOf(customerId);
     const entitlements = await all(pc.azureEntitlements.list(customerId, plan.id));
@@ -239,7 +240,22 @@ describe('subscriptions and Azure entitlements', () => {
     );
     await harness.advanceClock(60 * 60_000);
     const suspended = await suspension;
+    await harness.configure({ planSuspensionAnswer: 'ok' });
     expect(suspended.status).toBe('suspended');
+    await expect(pc.subscriptions.get(customerId, plan.id)).resolves.toMatchObject({ status: 'suspended' });
+  });
+
+  it('suspends an Azure plan that has only a savings plan left: 200 with the new status, shown by a read only after the delay', async () => {
+    const customerId = seed['Lakeshore Retail'].id;
+    const subscriptions = await all(pc.subscriptions.list(customerId));
+    const savingsPlan = subscriptions.find((s) => s.productType?.subType?.id === 'SavingsPlan');
+    expect(savingsPlan).toMatchObject({ billingType: 'benefit', unitType: 'Benefit', status: 'active' });
+    expect(savingsPlan?.lineItems?.[0]?.status).toBe('active');
+    const plan = await azurePlanOf(customerId);
+    const answered = await pc.subscriptions.updateStatus(customerId, plan.id, 'suspended');
+    expect(answered.status).toBe('suspended');
+    await expect(pc.subscriptions.get(customerId, plan.id)).resolves.toMatchObject({ status: 'active' });
+    await harness.advanceClock(60 * 60_000);
     await expect(pc.subscriptions.get(customerId, plan.id)).resolves.toMatchObject({ status: 'suspended' });
   });
 

@@ -94,19 +94,52 @@ describe('throttling and faults', () => {
     expect(schemaError.status).toBe(200);
   });
 
-  it('does not create a cart twice when the creation times out', async () => {
+  it('creates one cart when the service acted but answered after the client timed out: the retry carries the same MS-RequestId', async () => {
+    const customer = await harness.customer('Contoso France');
+    const before = (await harness.carts(customer.id)).length;
     const impatient = harness.client({ timeoutMs: 200 });
-    await harness.fault({ method: 'POST', path: '/v1/customers/*/carts', hang: true, times: 1 });
-    const error = await rejection(
-      impatient.carts.create(fabrikam.id, {
-        lineItems: [{ id: 0, catalogItemId: 'DZH318Z0BPS6:0001:X', quantity: 1, billingCycle: 'one_time' }],
-      }),
+    // latencyMs: the simulator creates the cart at once and holds its answer past the timeout.
+    await harness.fault({ method: 'POST', path: '/v1/customers/*/carts', latencyMs: 600, times: 1 });
+    const cart = await impatient.carts.create(customer.id, {
+      lineItems: [
+        { id: 0, catalogItemId: 'DZH318Z0BPS6:0001:DZH318Z0BML6', quantity: 1, billingCycle: 'one_time' },
+      ],
+    });
+    await impatient.close();
+    const carts = await harness.carts(customer.id);
+    expect(carts.map((c) => c.id)).toContain(cart.id);
+    expect(carts).toHaveLength(before + 1);
+    const posts = (await harness.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/carts'));
+    expect(posts).toHaveLength(2);
+    expect(new Set(posts.map((r) => r.requestId)).size).toBe(1);
+    expect(posts.map((r) => r.replayed === true)).toEqual([false, true]);
+  });
+
+  it('keeps a caller guard working: it is asked first, then the create is retried with the same MS-RequestId', async () => {
+    const customer = await harness.customer('Contoso Pharmaceuticals');
+    const before = (await harness.carts(customer.id)).length;
+    const impatient = harness.client({ timeoutMs: 200 });
+    await harness.fault({ method: 'POST', path: '/v1/customers/*/carts', latencyMs: 600, times: 1 });
+    let asked = 0;
+    const cart = await impatient.carts.create(
+      customer.id,
+      {
+        lineItems: [
+          { id: 0, catalogItemId: 'DZH318Z0BPS6:0001:DZH318Z0BML6', quantity: 1, billingCycle: 'one_time' },
+        ],
+      },
+      {
+        guard: async () => {
+          asked += 1;
+          return undefined;
+        },
+      },
     );
     await impatient.close();
-    expect((error as PartnerCenterError).code).toBe('outcomeUnknown');
-    expect(
-      (await harness.requests()).filter((r) => r.method === 'POST' && r.path.endsWith('/carts')).length,
-    ).toBeLessThanOrEqual(1);
+    expect(asked).toBe(1);
+    const carts = await harness.carts(customer.id);
+    expect(carts).toHaveLength(before + 1);
+    expect(carts.map((c) => c.id)).toContain(cart.id);
   });
 
   it('carries a Partner Center error code through as is', async () => {

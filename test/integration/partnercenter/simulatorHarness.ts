@@ -24,6 +24,20 @@ export interface SimRequest {
   requestId?: string;
   correlationId?: string;
   tokenKind: 'app' | 'app+user' | 'none';
+  replayed?: boolean;
+}
+
+/** The simulator's configuration keys (PUT /_sim/config). */
+export interface SimConfig {
+  orderCompletionDelayMs?: number;
+  orderListLagMs?: number;
+  upgradeCompletionDelayMs?: number;
+  rateLimits?: boolean;
+  planSuspensionAnswer?: 'ok' | 'accepted';
+  planSuspensionDelayMs?: number;
+  planReactivationAnswer?: 'ok' | 'accepted';
+  planReactivationDelayMs?: number;
+  appUserMfa?: boolean;
 }
 
 export interface FaultSpec {
@@ -99,13 +113,19 @@ export class SimulatorHarness {
     await axios.post(`${this.baseUrl}/_sim/clock/advance`, { ms });
   }
 
-  async configure(config: {
-    orderCompletionDelayMs?: number;
-    orderListLagMs?: number;
-    upgradeCompletionDelayMs?: number;
-    rateLimits?: boolean;
-  }): Promise<void> {
+  async configure(config: SimConfig): Promise<void> {
     await axios.put(`${this.baseUrl}/_sim/config`, config);
+  }
+
+  /** The carts the simulator holds for a customer (no Partner Center API lists them). */
+  async carts(customerId: string): Promise<{ id: string; status: string }[]> {
+    const url = `${this.baseUrl}/_sim/customers/${customerId}/carts`;
+    return (await axios.get<{ items: { id: string; status: string }[] }>(url)).data.items;
+  }
+
+  /** POST to a control route of the simulator (`/_sim` + path); returns the answer's body. */
+  async control<T = Record<string, unknown>>(path: string, body: unknown = {}): Promise<T> {
+    return (await axios.post<T>(`${this.baseUrl}/_sim${path}`, body)).data;
   }
 
   async requests(): Promise<SimRequest[]> {

@@ -1,6 +1,9 @@
 import pino from 'pino';
-import { PartnerCenterError, type PartnerCenterClient } from '../../../src/partnercenter';
-import { parseRetryAfter } from '../../../src/partnercenter/http/pipeline';
+import { PartnerCenterError, isMfaRequired, type PartnerCenterClient } from '../../../src/partnercenter';
+import { defineOperation } from '../../../src/partnercenter/http/operation';
+import { Pipeline, parseRetryAfter } from '../../../src/partnercenter/http/pipeline';
+import { RateLimiter } from '../../../src/partnercenter/http/rateLimiter';
+import { noopLogger } from '../../../src/partnercenter/logger';
 import { startScriptedPartnerCenter, type ScriptedPartnerCenter } from './helpers/scriptedPartnerCenter';
 import { capturingLogger, testClient } from './helpers/testClient';
 
@@ -169,18 +172,91 @@ describe('retries', () => {
 });
 
 describe('operations that must not run twice', () => {
-  it('reports an unknown outcome when a cart creation times out, and does not repeat it', async () => {
-    server.script('POST', CARTS_PATH, { hang: true });
-    const error = await failure(client.carts.create(CUSTOMER, cartInput));
-    expect(error.code).toBe('outcomeUnknown');
-    expect(server.apiRequests()).toHaveLength(1);
+  const requestIds = () => server.apiRequests().map((r) => r.headers['ms-requestid']);
+
+  it('retries a cart creation that timed out with the same MS-RequestId, which Partner Center deduplicates', async () => {
+    server.script('POST', CARTS_PATH, { hang: true }, { status: 201, body: cart });
+    await expect(client.carts.create(CUSTOMER, cartInput)).resolves.toMatchObject({ id: 'cart-1' });
+    expect(server.apiRequests()).toHaveLength(2);
+    expect(new Set(requestIds()).size).toBe(1);
   });
 
-  it('reports an unknown outcome when a cart creation answers 5xx', async () => {
-    server.script('POST', CARTS_PATH, { status: 500, body: { code: '800003', description: 'boom' } });
+  it('retries a cart creation that answered 5xx or was reset, always with the same MS-RequestId', async () => {
+    server.script(
+      'POST',
+      CARTS_PATH,
+      { status: 500, body: { code: '800003', description: 'boom' } },
+      { reset: true },
+      { status: 201, body: cart },
+    );
+    await expect(client.carts.create(CUSTOMER, cartInput)).resolves.toMatchObject({ id: 'cart-1' });
+    expect(server.apiRequests()).toHaveLength(3);
+    expect(new Set(requestIds()).size).toBe(1);
+  });
+
+  it('uses the MS-RequestId the caller chose for every attempt of a create', async () => {
+    server.script('POST', CARTS_PATH, { hang: true }, { status: 201, body: cart });
+    const requestId = 'c0ffee00-0000-4000-8000-0000000000aa';
+    await client.carts.create(CUSTOMER, cartInput, { requestId });
+    expect(requestIds()).toEqual([requestId, requestId]);
+  });
+
+  it('reports the last failure, with the request id to repeat, when every attempt of a create times out', async () => {
+    server.script('POST', CARTS_PATH, { hang: true });
     const error = await failure(client.carts.create(CUSTOMER, cartInput));
+    expect(error.code).toBe('timeout');
+    expect(server.apiRequests()).toHaveLength(4);
+    expect(new Set(requestIds())).toEqual(new Set([error.requestId]));
+  });
+
+  it('retries an upgrade creation after a timeout with the same MS-RequestId when the guard finds no upgrade', async () => {
+    const userClient = testClient(server.baseUrl, { credentials: { refreshToken: 'sam-refresh-token' } });
+    server.script(
+      'POST',
+      '/v1/productupgrades',
+      { hang: true },
+      {
+        status: 202,
+        headers: { Location: 'productUpgrades/u-42' },
+      },
+    );
+    server.script('POST', '/v1/productUpgrades/eligibility', {
+      status: 200,
+      body: { customerId: CUSTOMER, productFamily: 'azure', isEligible: true },
+    });
+    const created = await userClient.productUpgrades.create(CUSTOMER);
+    await userClient.close();
+    expect(created).toEqual({ upgradeId: 'u-42', existing: false });
+    const creates = server.apiRequests().filter((r) => r.path === '/v1/productupgrades');
+    expect(creates).toHaveLength(2);
+    expect(creates[1].headers['ms-requestid']).toBe(creates[0].headers['ms-requestid']);
+  });
+
+  it('never repeats blindly a create the service does not deduplicate: the outcome is unknown', async () => {
+    const limiter = new RateLimiter();
+    const pipeline = new Pipeline({
+      baseUrl: server.baseUrl,
+      applicationName: 'test',
+      locale: 'en-US',
+      timeoutMs: 300,
+      retry: { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 50, maxElapsedMs: 5_000 },
+      tokens: { canAuthenticate: () => true, getToken: async () => 'token' },
+      limiter,
+      logger: noopLogger,
+    });
+    const create = defineOperation({
+      name: 'test.create',
+      method: 'POST',
+      path: '/customers/{customerId}/carts',
+      auth: 'app',
+      family: 'carts',
+      idempotent: false,
+    });
+    server.script('POST', CARTS_PATH, { hang: true }, { status: 201, body: cart });
+    const error = await failure(pipeline.send(create, { params: { customerId: CUSTOMER }, body: {} }));
+    await pipeline.close();
+    await limiter.stop();
     expect(error.code).toBe('outcomeUnknown');
-    expect(error.status).toBe(500);
     expect(server.apiRequests()).toHaveLength(1);
   });
 
@@ -193,11 +269,23 @@ describe('operations that must not run twice', () => {
     expect(server.apiRequests()).toHaveLength(1);
   });
 
-  it('creates again when the guard says the first attempt did nothing', async () => {
+  it('creates again, with the same MS-RequestId, when the guard says the first attempt did nothing', async () => {
     server.script('POST', CARTS_PATH, { hang: true }, { status: 201, body: cart });
     const result = await client.carts.create(CUSTOMER, cartInput, { guard: async () => undefined });
     expect(result.id).toBe('cart-1');
     expect(server.apiRequests()).toHaveLength(2);
+    expect(new Set(requestIds()).size).toBe(1);
+  });
+
+  it('still retries with the same MS-RequestId when the guard itself fails', async () => {
+    server.script('POST', CARTS_PATH, { hang: true }, { status: 201, body: cart });
+    const result = await client.carts.create(CUSTOMER, cartInput, {
+      guard: async () => {
+        throw new Error('cannot tell');
+      },
+    });
+    expect(result.id).toBe('cart-1');
+    expect(new Set(requestIds()).size).toBe(1);
   });
 
   it('retries a throttled cart creation: a 429 means nothing was done', async () => {
@@ -268,6 +356,34 @@ describe('authentication in the pipeline', () => {
     await bare.close();
     expect(error.code).toBe('auth');
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('never retries a 401 900421 (no MFA claim): no token refresh, the error says MFA is required', async () => {
+    const userClient = testClient(server.baseUrl, { credentials: { refreshToken: 'sam-refresh-token' } });
+    const path = `/v1/customers/${CUSTOMER}/usagesummary`;
+    server.script(
+      'GET',
+      path,
+      {
+        status: 401,
+        body: { code: '900421', description: 'MFA required', data: [], source: 'PartnerCenter' },
+        headers: { 'WWW-Authenticate': 'Bearer realm="PartnerCenter"' },
+      },
+      { status: 200, body: { resourceId: CUSTOMER, totalCost: 1 } },
+    );
+    const error = await failure(userClient.usage.customerSummary(CUSTOMER));
+    await userClient.close();
+    expect(error.code).toBe('900421');
+    expect(error.status).toBe(401);
+    expect(isMfaRequired(error)).toBe(true);
+    expect(server.apiRequests()).toHaveLength(1);
+    expect(server.tokenCalls.refreshToken).toBe(1);
+  });
+
+  it('tells other errors apart from the MFA refusal', () => {
+    const other = new PartnerCenterError({ code: '800001', description: '', method: 'GET', path: '/v1' });
+    expect(isMfaRequired(other)).toBe(false);
+    expect(isMfaRequired(new Error('900421'))).toBe(false);
   });
 
   it('gets a fresh token once when Partner Center rejects the cached one', async () => {

@@ -130,13 +130,14 @@ describe('paging', () => {
     expect(records).toEqual([]);
   });
 
-  it('stops when a server repeats the same next link', async () => {
+  it('ends with a clear error when a server repeats the same next link (see paging.test.ts)', async () => {
     server.script('GET', '/v1/customers', {
       status: 200,
       body: { items: [customer('1', 'Loop')], links: { next: { uri: '/customers?page=2' } } },
     });
-    const all = await collect(client.customers.list());
-    expect(all).toHaveLength(2);
+    const error = await collect(client.customers.list()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartnerCenterError);
+    expect(error).toMatchObject({ code: 'schema', schemaPath: 'links.next' });
     expect(server.apiRequests()).toHaveLength(2);
   });
 

@@ -127,6 +127,19 @@ describe('lenient reading', () => {
     if (!result.success) expect(result.error.issues[0].path).toEqual(['items', 0, 'id']);
   });
 
+  it('reads the budget of a usage summary as amount, whether spelt amount or ammount (0145P)', () => {
+    const legacy = s.customerUsageSummarySchema.parse(
+      readSample('42-customer-usage-summary-0145p-response.json'),
+    );
+    expect(legacy.budget?.amount).toBe(300);
+    const plan = s.customerUsageSummarySchema.parse(
+      readSample('41-customer-usage-summary-azure-plan-response.json'),
+    );
+    expect(plan.budget?.amount).toBe(97);
+    const none = s.customerUsageSummarySchema.parse({ totalCost: 1, budget: { amount: null } });
+    expect(none.budget?.amount).toBeNull();
+  });
+
   it('rejects text that is not a number where a number is required', () => {
     const result = s.subscriptionUsageSummarySchema.safeParse({ totalCost: 'twelve' });
     expect(result.success).toBe(false);
