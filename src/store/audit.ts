@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { nullable, optional, type RepositoryContext } from './context';
 import { jsonObject, parseOptionalJson, toJson, type JsonObject } from './json';
-import type { AuditTable } from './schema';
+import type { AuditTable, Database } from './schema';
 
 export interface AuditEntryInput {
   /** Epoch milliseconds; defaults to the store's clock. */
@@ -37,26 +37,27 @@ export interface AuditRepository {
   list(filter?: AuditFilter): Promise<AuditEntry[]>;
 }
 
+/** The INSERT of one audit entry, for `append` and for the effects of a request transition. */
+export function auditInsert(db: Kysely<Database>, entry: AuditEntryInput, now: number) {
+  return db.insertInto('audit_log').values({
+    at: entry.at ?? now,
+    actor_id: entry.actorId,
+    actor_name: nullable(entry.actorName),
+    action: entry.action,
+    request_id: nullable(entry.requestId),
+    customer_id: nullable(entry.customerId),
+    correlation_id: nullable(entry.correlationId),
+    pc_request_id: nullable(entry.pcRequestId),
+    outcome: entry.outcome,
+    details_json: entry.details === undefined ? null : toJson(entry.details),
+  });
+}
+
 export function auditRepository(ctx: RepositoryContext): AuditRepository {
   const { db } = ctx;
   return {
     async append(entry) {
-      const row = await db
-        .insertInto('audit_log')
-        .values({
-          at: entry.at ?? ctx.now(),
-          actor_id: entry.actorId,
-          actor_name: nullable(entry.actorName),
-          action: entry.action,
-          request_id: nullable(entry.requestId),
-          customer_id: nullable(entry.customerId),
-          correlation_id: nullable(entry.correlationId),
-          pc_request_id: nullable(entry.pcRequestId),
-          outcome: entry.outcome,
-          details_json: entry.details === undefined ? null : toJson(entry.details),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await auditInsert(db, entry, ctx.now()).returningAll().executeTakeFirstOrThrow();
       return fromRow(row);
     },
 

@@ -22,6 +22,8 @@ export interface ConnectionOptions {
 export interface Connection {
   engine: Engine;
   db: Kysely<Database>;
+  /** SQLite only: the connection itself, for synchronous multi-statement transactions. */
+  sqlite?: SqliteDatabase.Database;
   /** Where the data lives, without credentials, for logs. */
   describe: string;
 }
@@ -48,6 +50,7 @@ function connectSqlite(path: string): Connection {
   return {
     engine: 'sqlite',
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    sqlite: database,
     describe: inMemory ? 'sqlite::memory:' : `sqlite:${resolve(path)}`,
   };
 }

@@ -11,9 +11,16 @@ export type {
 } from './conversations';
 export { ETagConflictError, type BotStateStorage } from './botState';
 export {
-  ACTION_REQUEST_KINDS,
   ACTION_REQUEST_STATES,
   actionRequestErrorSchema,
+  blockerSchema,
+  requestExecutionSchema,
+  type Blocker,
+  type EffectsOf,
+  type RequestApproval,
+  type RequestEffects,
+  type RequestExecution,
+  type RequestPolicy,
   type ActionRequest,
   type ActionRequestError,
   type ActionRequestFilter,

@@ -11,6 +11,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
     getMigrations: async () => ({
       '0001_initial': initial(engine),
       '0002_request_orders': requestOrders(),
+      '0003_request_engine': requestEngine(),
     }),
   };
 }
@@ -223,6 +224,34 @@ function requestOrders(): Migration {
     },
     async down(db: AnyDb) {
       await db.schema.dropTable('request_orders').ifExists().execute();
+    },
+  };
+}
+
+/**
+ * The kind-neutral request engine: where a request's execution stands (the checkpoint of each step),
+ * the approvals it has collected and the approval policy it was created under. Work items get an
+ * index by kind, since each worker claims its own kinds.
+ */
+function requestEngine(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('action_requests').addColumn('execution_json', 'text').execute();
+      await db.schema.alterTable('action_requests').addColumn('approvals_json', 'text').execute();
+      await db.schema.alterTable('action_requests').addColumn('policy_json', 'text').execute();
+      await db.schema
+        .createIndex('watches_kind_next_run')
+        .on('watches')
+        .columns(['kind', 'next_run_at'])
+        .execute();
+      await db.schema.createIndex('watches_request').on('watches').column('request_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex('watches_request').ifExists().execute();
+      await db.schema.dropIndex('watches_kind_next_run').ifExists().execute();
+      await db.schema.alterTable('action_requests').dropColumn('policy_json').execute();
+      await db.schema.alterTable('action_requests').dropColumn('approvals_json').execute();
+      await db.schema.alterTable('action_requests').dropColumn('execution_json').execute();
     },
   };
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable, Updateable } from 'kysely';
+import type { CompiledQuery, Selectable, Updateable } from 'kysely';
 import { z } from 'zod';
+import { auditInsert, type AuditEntryInput } from './audit';
 import { nullable, optional, type RepositoryContext } from './context';
 import { jsonObject, parseColumn, parseJson, parseOptionalJson, toJson, type JsonObject } from './json';
 import type { ActionRequestTable } from './schema';
+import { watchUpsert, type WatchInput } from './watches';
 
-export const ACTION_REQUEST_KINDS = ['purchase', 'suspend', 'reactivate', 'upgrade', 'set-budget'] as const;
-export type ActionRequestKind = (typeof ACTION_REQUEST_KINDS)[number];
+/** A kind of change ('purchase', 'suspend', …): an open set, each kind declared by the domain's registry. */
+export type ActionRequestKind = string;
 
 export const ACTION_REQUEST_STATES = [
   'requested',
@@ -20,8 +22,53 @@ export const ACTION_REQUEST_STATES = [
 ] as const;
 export type ActionRequestState = (typeof ACTION_REQUEST_STATES)[number];
 
-export const actionRequestErrorSchema = z.object({ code: z.string(), message: z.string() }).passthrough();
+/** Something that stands in the way of a change, and what to do about it first. */
+export const blockerSchema = z
+  .object({
+    /** What blocks, e.g. 'azure-subscription', 'reservation', 'savings-plan'. */
+    type: z.string(),
+    id: z.string().optional(),
+    name: z.string().optional(),
+    detail: z.string().optional(),
+  })
+  .passthrough();
+export type Blocker = z.infer<typeof blockerSchema>;
+
+export const actionRequestErrorSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    /** The id to quote to support: the correlation id of the run that failed. */
+    errorId: z.string().optional(),
+    blockers: z.array(blockerSchema).optional(),
+  })
+  .passthrough();
 export type ActionRequestError = z.infer<typeof actionRequestErrorSchema>;
+
+/** Where the execution of an approved request stands: the stored result of each finished step. */
+export const requestExecutionSchema = z
+  .object({
+    /** One id per claim (approved → executing). */
+    attemptId: z.string(),
+    claimedAt: z.number(),
+    checkpoints: z.record(z.object({ at: z.number(), data: jsonObject })).default({}),
+    /** Runs that ended on a transient failure (the request stayed resumable). */
+    deferrals: z.number().int().nonnegative().optional(),
+    lastError: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .passthrough();
+export type RequestExecution = z.infer<typeof requestExecutionSchema>;
+
+export const requestApprovalSchema = z.object({ id: z.string(), name: z.string(), at: z.number() });
+export type RequestApproval = z.infer<typeof requestApprovalSchema>;
+
+/** The approval policy a request was created under (a later configuration change does not move it). */
+export const requestPolicySchema = z.object({
+  /** Distinct approvers needed; 0 = approved on creation. */
+  approvers: z.number().int().min(0).max(5),
+  expiryHours: z.number().positive(),
+});
+export type RequestPolicy = z.infer<typeof requestPolicySchema>;
 
 export interface ActionRequest {
   id: string;
@@ -37,6 +84,10 @@ export interface ActionRequest {
   payload: JsonObject;
   result?: unknown;
   error?: ActionRequestError;
+  execution?: RequestExecution;
+  /** Who approved so far (distinct people), oldest first. */
+  approvals: RequestApproval[];
+  policy?: RequestPolicy;
   conversationKey?: string;
   /** The id of the activity that shows this request's card, for in-place updates. */
   activityId?: string;
@@ -58,11 +109,22 @@ export interface NewActionRequest {
   requesterName: string;
   reason?: string;
   payload: JsonObject;
+  policy?: RequestPolicy;
   conversationKey?: string;
   activityId?: string;
   correlationId: string;
   expiresAt?: number;
 }
+
+/**
+ * What must happen with a change, in the same transaction: its audit records and the work items it
+ * creates (the runner's turn, a notification to deliver). Computed from the request as changed.
+ */
+export interface RequestEffects {
+  audit?: AuditEntryInput[];
+  tasks?: WatchInput[];
+}
+export type EffectsOf = (request: ActionRequest) => RequestEffects;
 
 /** The fields a transition or an update may change; identity, kind, owner and timestamps stay put. */
 export type ActionRequestPatch = Partial<
@@ -74,6 +136,8 @@ export type ActionRequestPatch = Partial<
     | 'payload'
     | 'result'
     | 'error'
+    | 'execution'
+    | 'approvals'
     | 'conversationKey'
     | 'activityId'
     | 'expiresAt'
@@ -101,28 +165,42 @@ export type UpdateRefusal =
 export type UpdateResult = { ok: true; request: ActionRequest } | UpdateRefusal;
 
 export interface ActionRequestRepository {
-  create(input: NewActionRequest): Promise<ActionRequest>;
+  /** Creates a request; `effects` are written in the same transaction. */
+  create(input: NewActionRequest, effects?: EffectsOf): Promise<ActionRequest>;
   get(id: string): Promise<ActionRequest | undefined>;
   list(filter?: ActionRequestFilter): Promise<ActionRequest[]>;
-  /** Compare-and-set on the state: succeeds only if the stored state is one of `from`. */
+  /**
+   * Compare-and-set on the state: succeeds only if the stored state is one of `from`. The effects
+   * are written in the same transaction, and only if the change was made.
+   */
   transition(
     id: string,
     change: {
       from: ActionRequestState | readonly ActionRequestState[];
       to: ActionRequestState;
       patch?: ActionRequestPatch;
+      /** Also require this version (nothing else changed since it was read). */
+      expectedVersion?: number;
     },
+    effects?: EffectsOf,
   ): Promise<TransitionResult>;
-  /** Compare-and-set on the version, for data changes that keep the state. */
-  update(id: string, change: { expectedVersion: number; patch: ActionRequestPatch }): Promise<UpdateResult>;
+  /** Compare-and-set on the version, for data changes that keep the state (effects as for transition). */
+  update(
+    id: string,
+    change: { expectedVersion: number; patch: ActionRequestPatch },
+    effects?: EffectsOf,
+  ): Promise<UpdateResult>;
   /** Records that the request placed these Partner Center orders (idempotent). */
   linkOrders(id: string, orderIds: readonly string[]): Promise<void>;
   /** The request that placed a Partner Center order, matched case-insensitively. */
   findByOrderId(orderId: string): Promise<ActionRequest | undefined>;
 }
 
-const kindSchema = z.enum(ACTION_REQUEST_KINDS);
+const kindSchema = z.string().min(1).max(64);
 const stateSchema = z.enum(ACTION_REQUEST_STATES);
+const approvalsSchema = z.array(requestApprovalSchema);
+
+type Row = Selectable<ActionRequestTable>;
 
 export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRepository {
   const { db } = ctx;
@@ -132,10 +210,30 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
     return row && fromRow(row);
   }
 
-  return {
-    async create(input) {
+  /** Runs the statement that changes the request, then (same transaction) the effects of the change. */
+  async function withEffects(
+    change: CompiledQuery<Row>,
+    effects: EffectsOf | undefined,
+  ): Promise<ActionRequest | undefined> {
+    if (!effects) {
+      const { rows } = await db.executeQuery(change);
+      return rows[0] && fromRow(rows[0]);
+    }
+    const rows = await ctx.atomically(change, ([row]) => {
       const now = ctx.now();
-      const row = await db
+      const { audit = [], tasks = [] } = effects(fromRow(row));
+      return [
+        ...audit.map((entry) => auditInsert(db, entry, now).compile()),
+        ...tasks.map((task) => watchUpsert(db, task, now).compile()),
+      ];
+    });
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  return {
+    async create(input, effects) {
+      const now = ctx.now();
+      const insert = db
         .insertInto('action_requests')
         .values({
           id: input.id ?? randomUUID(),
@@ -158,10 +256,15 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
           updated_at: now,
           expires_at: nullable(input.expiresAt),
           version: 1,
+          execution_json: null,
+          approvals_json: null,
+          policy_json: input.policy === undefined ? null : toJson(input.policy),
         })
         .returningAll()
-        .executeTakeFirstOrThrow();
-      return fromRow(row);
+        .compile();
+      const created = await withEffects(insert, effects);
+      if (!created) throw new Error('The request was not created');
+      return created;
     },
 
     get: load,
@@ -185,10 +288,10 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
       return rows.map(fromRow);
     },
 
-    async transition(id, { from, to, patch }) {
+    async transition(id, { from, to, patch, expectedVersion }, effects) {
       const expected: readonly ActionRequestState[] = typeof from === 'string' ? [from] : from;
       if (expected.length === 0) throw new TypeError('transition needs at least one expected state');
-      const row = await db
+      const change = db
         .updateTable('action_requests')
         .set((eb) => ({
           ...patchColumns(patch),
@@ -198,9 +301,11 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
         }))
         .where('id', '=', id)
         .where('state', 'in', expected)
+        .$if(expectedVersion !== undefined, (qb) => qb.where('version', '=', expectedVersion as number))
         .returningAll()
-        .executeTakeFirst();
-      if (row) return { ok: true, request: fromRow(row) };
+        .compile();
+      const changed = await withEffects(change, effects);
+      if (changed) return { ok: true, request: changed };
       const current = await load(id);
       return current ? { ok: false, reason: 'state-mismatch', current } : { ok: false, reason: 'not-found' };
     },
@@ -226,15 +331,16 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
       return row ? load(row.request_id) : undefined;
     },
 
-    async update(id, { expectedVersion, patch }) {
-      const row = await db
+    async update(id, { expectedVersion, patch }, effects) {
+      const change = db
         .updateTable('action_requests')
         .set((eb) => ({ ...patchColumns(patch), updated_at: ctx.now(), version: eb('version', '+', 1) }))
         .where('id', '=', id)
         .where('version', '=', expectedVersion)
         .returningAll()
-        .executeTakeFirst();
-      if (row) return { ok: true, request: fromRow(row) };
+        .compile();
+      const changed = await withEffects(change, effects);
+      if (changed) return { ok: true, request: changed };
       const current = await load(id);
       return current
         ? { ok: false, reason: 'version-mismatch', current }
@@ -253,13 +359,17 @@ function patchColumns(patch: ActionRequestPatch = {}): Updateable<ActionRequestT
   if ('payload' in patch && patch.payload !== undefined) columns.payload_json = toJson(patch.payload);
   if ('result' in patch) columns.result_json = patch.result === undefined ? null : toJson(patch.result);
   if ('error' in patch) columns.error_json = patch.error === undefined ? null : toJson(patch.error);
+  if ('execution' in patch)
+    columns.execution_json = patch.execution === undefined ? null : toJson(patch.execution);
+  if ('approvals' in patch)
+    columns.approvals_json = patch.approvals === undefined ? null : toJson(patch.approvals);
   if ('conversationKey' in patch) columns.conversation_key = nullable(patch.conversationKey);
   if ('activityId' in patch) columns.activity_id = nullable(patch.activityId);
   if ('expiresAt' in patch) columns.expires_at = nullable(patch.expiresAt);
   return columns;
 }
 
-function fromRow(row: Selectable<ActionRequestTable>): ActionRequest {
+function fromRow(row: Row): ActionRequest {
   const where = (column: string) => ({ table: 'action_requests', key: row.id, column });
   return {
     id: row.id,
@@ -275,6 +385,9 @@ function fromRow(row: Selectable<ActionRequestTable>): ActionRequest {
     payload: parseJson(row.payload_json, jsonObject, where('payload_json')),
     result: parseOptionalJson(row.result_json, z.unknown(), where('result_json')),
     error: parseOptionalJson(row.error_json, actionRequestErrorSchema, where('error_json')),
+    execution: parseOptionalJson(row.execution_json, requestExecutionSchema, where('execution_json')),
+    approvals: parseOptionalJson(row.approvals_json, approvalsSchema, where('approvals_json')) ?? [],
+    policy: parseOptionalJson(row.policy_json, requestPolicySchema, where('policy_json')),
     conversationKey: optional(row.conversation_key),
     activityId: optional(row.activity_id),
     correlationId: row.correlation_id,

@@ -60,6 +60,9 @@ export interface ActionRequestTable {
   updated_at: number;
   expires_at: number | null;
   version: number;
+  execution_json: string | null;
+  approvals_json: string | null;
+  policy_json: string | null;
 }
 
 export interface AuditTable {

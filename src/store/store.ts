@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { silentLogger } from '../logging';
@@ -6,7 +7,7 @@ import { auditRepository, type AuditRepository } from './audit';
 import { botStateStorage, type BotStateStorage } from './botState';
 import { connect, type ConnectionOptions } from './connect';
 import { StoreConfigError } from './errors';
-import type { RepositoryContext } from './context';
+import { atomicFor, type RepositoryContext } from './context';
 import { conversationReferenceRepository, type ConversationReferenceRepository } from './conversations';
 import { idempotencyRepository, type IdempotencyRepository } from './idempotency';
 import { keyValueRepository, type KeyValueRepository } from './kv';
@@ -41,7 +42,7 @@ export interface Store {
 /** Opens the database, applies pending migrations, and returns the repositories over it. */
 export async function createStore(options: StoreOptions = {}): Promise<SqlStore> {
   const logger = options.logger ?? silentLogger();
-  const { engine, db, describe } = connect(options);
+  const { engine, db, describe, sqlite } = connect(options);
   try {
     await migrate(db, engine, logger);
   } catch (error) {
@@ -49,7 +50,7 @@ export async function createStore(options: StoreOptions = {}): Promise<SqlStore>
     throw error;
   }
   logger.info({ engine, database: describe }, 'store ready');
-  return new SqlStore(db, engine, options.now ?? Date.now);
+  return new SqlStore(db, engine, options.now ?? Date.now, sqlite);
 }
 
 async function migrate(db: Kysely<Database>, engine: Engine, logger: Logger): Promise<void> {
@@ -86,8 +87,9 @@ export class SqlStore implements Store {
     readonly kysely: Kysely<Database>,
     readonly engine: Engine,
     now: () => number,
+    sqlite?: SqliteDatabase.Database,
   ) {
-    const ctx: RepositoryContext = { db: kysely, engine, now };
+    const ctx: RepositoryContext = { db: kysely, engine, now, atomically: atomicFor(kysely, sqlite) };
     this.conversations = conversationReferenceRepository(ctx);
     this.botState = botStateStorage(ctx);
     this.requests = actionRequestRepository(ctx);

@@ -79,7 +79,11 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
           const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(
             again.kysely,
           );
-          expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_request_orders']);
+          expect(applied.rows.map((r) => r.name)).toEqual([
+            '0001_initial',
+            '0002_request_orders',
+            '0003_request_engine',
+          ]);
         } finally {
           if (again !== store) await again.close();
         }
