@@ -31,8 +31,15 @@ export interface JobDefinition {
    * one period. Renewed while a run is in flight.
    */
   leaseMs?: number;
+  /** Log a finished run at debug level (frequent jobs whose runs are mostly empty). */
+  quiet?: boolean;
   /** Also tick once right after start() (e.g. to resume watches after a restart). */
   runOnStart?: boolean;
+  /**
+   * Run on every instance at each tick, without the job's lease: for work that claims its own items
+   * (the work queue), where one instance per tick would only slow everyone down.
+   */
+  shared?: boolean;
   run(ctx: JobContext): Promise<void>;
 }
 
@@ -184,7 +191,9 @@ export class Scheduler {
     job.abort = abort;
     let acquired: boolean;
     try {
-      acquired = await this.options.leases.tryAcquire(job.leaseName, this.instanceId, job.leaseMs);
+      acquired =
+        job.definition.shared === true ||
+        (await this.options.leases.tryAcquire(job.leaseName, this.instanceId, job.leaseMs));
     } catch (err) {
       this.logger.error({ err, job: name }, 'could not take job lease');
       return { status: 'skipped', reason: 'lease-error' };
@@ -197,7 +206,7 @@ export class Scheduler {
 
     const correlationId = randomUUID();
     const logger = this.logger.child({ job: name, correlationId });
-    const renewal = this.keepLease(job, abort, logger);
+    const renewal = job.definition.shared ? undefined : this.keepLease(job, abort, logger);
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
@@ -213,7 +222,8 @@ export class Scheduler {
         logger.warn({ durationMs: elapsed(), reason: String(abort.signal.reason) }, 'job aborted');
         return { status: 'aborted', correlationId, durationMs: elapsed() };
       }
-      logger.info({ durationMs: elapsed() }, 'job finished');
+      // A quiet tick (nothing to do) is not worth an info line: a busy log buries what matters.
+      logger[job.definition.quiet ? 'debug' : 'info']({ durationMs: elapsed() }, 'job finished');
       return { status: 'ran', correlationId, durationMs: elapsed() };
     } catch (error) {
       if (abort.signal.aborted) {

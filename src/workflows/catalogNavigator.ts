@@ -1,4 +1,4 @@
-import type { Availability, PartnerCenterClient } from '../partnercenter';
+import type { Availability, PartnerCenterClient, Product } from '../partnercenter';
 import { AZURE_TARGET_VIEW } from './azurePlan';
 
 export interface CatalogChoice {
@@ -39,7 +39,15 @@ export async function listAzureProducts(
     customerId: scope.customerId,
     correlationId: scope.correlationId,
   });
-  return products.map((p) => choice(p.id, p.title, p.description));
+  return productChoices(products);
+}
+
+/**
+ * A product list's items as products to pick. Items of the customer-scoped MicrosoftAzure catalog are
+ * SKU-shaped (sample 02): their `id` is an offer id (MS-AZR-0145P) and the product is `productId`.
+ */
+export function productChoices(products: readonly Product[]): CatalogChoice[] {
+  return products.map((p) => choice(p.productId || p.id, p.title, p.description));
 }
 
 export async function listSkus(

@@ -9,7 +9,7 @@ import {
 } from '../partnercenter';
 import type { Store } from '../store';
 import { isAuthLimitation } from './pcErrors';
-import { purchasePayloadSchema } from './purchasePayload';
+import { purchaseProgress } from './purchasePayload';
 
 export interface OrderLineSummary {
   lineItemNumber: number;
@@ -114,12 +114,11 @@ export async function listCustomerOrders(
   ]);
 
   const placed = requests.flatMap((request) => {
-    const payload = purchasePayloadSchema.safeParse(request.payload);
-    const execution = payload.success ? payload.data.execution : undefined;
-    if (!payload.success || !execution?.orders || execution.orderPlacedAt === undefined) return [];
-    const { item } = payload.data;
-    const placedAt = execution.orderPlacedAt;
-    return execution.orders.map((order) => ({ order, request, item, execution, placedAt }));
+    const progress = purchaseProgress(request);
+    const { item, placedAt } = progress;
+    if (!item || placedAt === undefined) return [];
+    const catalogItemId = progress.catalogItemId ?? item.catalogItemId;
+    return progress.orders.map((order) => ({ order, request, item, catalogItemId, placedAt }));
   });
   const requestOf = new Map(placed.map((p) => [p.order.id.toLowerCase(), p.request.id]));
 
@@ -130,7 +129,7 @@ export async function listCustomerOrders(
     },
   );
   const shown = new Set(listed.map((o) => o.id.toLowerCase()));
-  for (const { order, request, item, execution, placedAt } of placed) {
+  for (const { order, request, item, catalogItemId, placedAt } of placed) {
     if (input.now - placedAt > window || shown.has(order.id.toLowerCase())) continue;
     shown.add(order.id.toLowerCase());
     result.push({
@@ -142,7 +141,7 @@ export async function listCustomerOrders(
       lineItems: [
         {
           lineItemNumber: 0,
-          offerId: execution.catalogItemId ?? item.catalogItemId,
+          offerId: catalogItemId,
           friendlyName: item.skuTitle,
           quantity: item.quantity,
         },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   collect,
   PartnerCenterError,
@@ -10,23 +9,10 @@ import {
 } from '../partnercenter';
 import type { JsonObject } from '../store';
 import type { PurchaseItem } from './purchasePayload';
+import { RequestFailure } from './requests/kind';
 
 /** Cart line errors that Partner Center reports in the cart rather than as an HTTP error. */
 export const CART_ITEMS_ERROR = '800009';
-/** Codes of a checkout that is still running elsewhere: wait, then read back. */
-export const BUSY_CODES: ReadonlySet<string> = new Set(['800060', '800064']);
-
-/** A purchase that cannot succeed as asked: the request fails with this code. */
-export class PurchaseFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: JsonObject = {},
-    readonly pcRequestId?: string,
-  ) {
-    super(message);
-  }
-}
 
 /** The Azure plan cart: one line, no term (the SKU has none), as partner-center-api.md §4 reads the docs. */
 export function cartFor(item: PurchaseItem, catalogItemId: string): CartInput {
@@ -45,37 +31,19 @@ export function cartLineErrors(cart: Cart): JsonObject[] {
 }
 
 /**
- * Partner Center answered, and the answer is a refusal of this purchase (13605, 400013, 800066…),
- * not a sign that it is busy, throttling, failing or unreachable.
- */
-export function isDefinitePcRefusal(error: unknown): error is PartnerCenterError {
-  return (
-    error instanceof PartnerCenterError &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 401 &&
-    error.status !== 408 &&
-    error.status !== 429 &&
-    !BUSY_CODES.has(error.code) &&
-    !error.transient
-  );
-}
-
-/**
  * The availability, read fresh (its id and catalogItemId change over time). If its id was
  * retired, the SKU's current availability of the same segment.
  */
 export async function freshAvailability(
   pc: PartnerCenterClient,
   item: PurchaseItem,
-  correlationId: string,
+  options: { correlationId: string; requestId?: string },
 ): Promise<Availability> {
-  const scope = { customerId: item.customerId, fresh: true, correlationId };
+  const scope = { customerId: item.customerId, fresh: true, correlationId: options.correlationId };
   try {
     return await pc.catalog.getAvailability(item.country, item.productId, item.skuId, item.availabilityId, {
       ...scope,
-      requestId: randomUUID(),
+      ...(options.requestId ? { requestId: options.requestId } : {}),
     });
   } catch (error) {
     if (!(error instanceof PartnerCenterError) || (error.code !== '400019' && error.status !== 404))
@@ -86,7 +54,7 @@ export async function freshAvailability(
     const successor =
       current.find((a) => item.segment !== undefined && a.segment === item.segment) ?? current[0];
     if (!successor) {
-      throw new PurchaseFailure(
+      throw new RequestFailure(
         '400019',
         `No purchasable availability is left for ${item.productId}:${item.skuId}`,
       );

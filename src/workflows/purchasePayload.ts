@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ActionRequest, JsonObject } from '../store';
+import type { ActionRequest } from '../store';
 
-/** What the operator picked; the payload of a purchase request. */
+/** What the operator picked: the payload of a purchase request is `{ item }`. */
 export const purchaseItemSchema = z.object({
   customerId: z.string().min(1),
   customerName: z.string().min(1),
@@ -13,7 +13,7 @@ export const purchaseItemSchema = z.object({
   skuId: z.string().min(1),
   skuTitle: z.string().min(1),
   availabilityId: z.string().min(1),
-  /** As shown at request time; the executor reads the availability again before the cart. */
+  /** As shown at request time; the runner reads the availability again before the cart. */
   catalogItemId: z.string().min(1),
   billingCycle: z.string().min(1),
   quantity: z.number().int().positive(),
@@ -21,6 +21,9 @@ export const purchaseItemSchema = z.object({
   segment: z.string().optional(),
 });
 export type PurchaseItem = z.infer<typeof purchaseItemSchema>;
+
+export const purchasePayloadSchema = z.object({ item: purchaseItemSchema }).passthrough();
+export type PurchasePayload = z.infer<typeof purchasePayloadSchema>;
 
 export const orderRefSchema = z.object({
   id: z.string(),
@@ -37,73 +40,73 @@ export const orderErrorRefSchema = z.object({
 });
 export type OrderErrorRef = z.infer<typeof orderErrorRefSchema>;
 
-/**
- * Where the execution of a purchase stands, persisted on the request before each step that has
- * an effect in Partner Center:
- * - claimed: no cart of ours is known (a crash may have left an orphan cart: never checked out);
- * - cart-created: `cartId` is THE cart of this request; only this cart is ever checked out;
- * - order-placed: checkout returned `orders`; the order watcher takes it from there.
- */
-export const EXECUTION_PHASES = ['claimed', 'cart-created', 'order-placed'] as const;
-export type ExecutionPhase = (typeof EXECUTION_PHASES)[number];
-
-export const executionSchema = z.object({
-  attemptId: z.string(),
-  phase: z.enum(EXECUTION_PHASES),
-  claimedAt: z.number(),
-  catalogItemId: z.string().optional(),
-  cartId: z.string().optional(),
-  cartCreatedAt: z.number().optional(),
-  /** 400019 at checkout: the availability was read again and the cart updated (once only). */
-  availabilityRefreshed: z.boolean().optional(),
-  orders: z.array(orderRefSchema).optional(),
-  orderErrors: z.array(orderErrorRefSchema).optional(),
-  orderPlacedAt: z.number().optional(),
-  /** Rounds that ended on a transient failure (the request stays resumable). */
-  deferrals: z.number().int().nonnegative().optional(),
-  lastError: z.object({ code: z.string(), message: z.string() }).optional(),
+/** The checkpoint of the cart step: THE cart of this request (only this one is ever checked out). */
+export const cartCheckpointSchema = z.object({
+  cartId: z.string(),
+  catalogItemId: z.string(),
+  cartCreatedAt: z.number(),
 });
-export type Execution = z.infer<typeof executionSchema>;
 
-export const purchasePayloadSchema = z
-  .object({ item: purchaseItemSchema, execution: executionSchema.optional() })
-  .passthrough();
-export type PurchasePayload = z.infer<typeof purchasePayloadSchema>;
+/** The checkpoint of the checkout step: the orders it placed. */
+export const checkoutCheckpointSchema = z.object({
+  orders: z.array(orderRefSchema).min(1),
+  orderErrors: z.array(orderErrorRefSchema).default([]),
+});
 
-export function readPurchasePayload(request: ActionRequest): PurchasePayload {
-  const parsed = purchasePayloadSchema.safeParse(request.payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TypeError(
-      `Request ${request.id} has no valid purchase payload at "${issue.path.join('.')}": ${issue.message}`,
-    );
-  }
-  return parsed.data;
-}
+const orderLineSchema = z.object({
+  lineItemNumber: z.number(),
+  offerId: z.string(),
+  subscriptionId: z.string().optional(),
+  friendlyName: z.string().optional(),
+  quantity: z.number().optional(),
+});
 
-export function purchasePayloadJson(payload: PurchasePayload): JsonObject {
-  // Round trip through JSON: undefined fields vanish, as they will in the store.
-  return JSON.parse(JSON.stringify(payload)) as JsonObject;
-}
+/** The checkpoint of the step that waits for the orders: each one as Partner Center ended it. */
+export const ordersCheckpointSchema = z.object({
+  orders: z.array(z.object({ id: z.string(), status: z.string(), lineItems: z.array(orderLineSchema) })),
+});
 
 /** The successful result of a purchase (ActionRequest.result once 'succeeded'). */
-export interface PurchaseResult {
-  orders: Array<{
-    id: string;
-    status: string;
-    lineItems: Array<{
-      lineItemNumber: number;
-      offerId: string;
-      subscriptionId?: string;
-      friendlyName?: string;
-      quantity?: number;
-    }>;
-  }>;
-  orderErrors: OrderErrorRef[];
+export const purchaseResultSchema = z.object({
+  orders: ordersCheckpointSchema.shape.orders,
+  orderErrors: z.array(orderErrorRefSchema),
   /** Some order groups failed ('partial success'): repurchase what is missing. */
-  partial: boolean;
-  planSubscriptionId?: string;
-  azureSubscriptionIds: string[];
+  partial: z.boolean(),
+  planSubscriptionId: z.string().optional(),
+  azureSubscriptionIds: z.array(z.string()),
   /** Epoch ms, by our clock. */
-  completedAt: number;
+  completedAt: z.number(),
+});
+export type PurchaseResult = z.infer<typeof purchaseResultSchema>;
+
+export const PURCHASE_STEPS = {
+  cart: 'create-cart',
+  checkout: 'checkout',
+  orders: 'await-orders',
+  plan: 'find-plan',
+} as const;
+
+/** What a purchase request has produced so far, read from its checkpoints and result. */
+export interface PurchaseProgress {
+  item?: PurchaseItem;
+  catalogItemId?: string;
+  orders: OrderRef[];
+  /** When the orders were placed (epoch ms), if they were. */
+  placedAt?: number;
+  result?: PurchaseResult;
+}
+
+export function purchaseProgress(request: ActionRequest): PurchaseProgress {
+  const payload = purchasePayloadSchema.safeParse(request.payload);
+  const checkpoints = request.execution?.checkpoints ?? {};
+  const cart = cartCheckpointSchema.safeParse(checkpoints[PURCHASE_STEPS.cart]?.data);
+  const checkout = checkoutCheckpointSchema.safeParse(checkpoints[PURCHASE_STEPS.checkout]?.data);
+  const result = purchaseResultSchema.safeParse(request.result);
+  return {
+    ...(payload.success ? { item: payload.data.item } : {}),
+    ...(cart.success ? { catalogItemId: cart.data.catalogItemId } : {}),
+    orders: checkout.success ? checkout.data.orders : [],
+    ...(checkout.success ? { placedAt: checkpoints[PURCHASE_STEPS.checkout]?.at } : {}),
+    ...(result.success ? { result: result.data } : {}),
+  };
 }

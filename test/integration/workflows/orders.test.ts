@@ -1,14 +1,15 @@
 import type { PartnerCenterClient } from '../../../src/partnercenter';
-import { createStore, type ActionRequest, type SqlStore } from '../../../src/store';
+import type { ActionRequest, SqlStore } from '../../../src/store';
 import {
   getOrderDetails,
   listCustomerOrders,
-  PurchaseExecutor,
-  readPurchasePayload,
-  RequestService,
+  PURCHASE_KIND,
+  purchaseKind,
+  purchaseProgress,
 } from '../../../src/workflows';
 import { SimulatorHarness } from '../partnercenter/simulatorHarness';
-import { ADELE, azurePlanItem, customerNamed, MEGAN, RecordingNotifier, ROLES } from './workflowHarness';
+import { closeEngines, engineInstance, type EngineInstance } from './engineHarness';
+import { ADELE, azurePlanItem, customerNamed, MEGAN } from './workflowHarness';
 
 /** `orders <customer>` and `order <id>` over the simulator, with the purchases we placed ourselves. */
 
@@ -28,40 +29,37 @@ afterAll(async () => {
   await harness?.close();
 });
 
+let engine: EngineInstance;
+
 beforeEach(async () => {
   await harness.reseed();
-  store = await createStore();
+  engine = await engineInstance({ kinds: (s) => [purchaseKind({ pc, store: s })] });
+  store = engine.store;
 });
 
-afterEach(async () => {
-  await store.close();
-});
+afterEach(closeEngines);
 
 /** A purchase of an Azure plan for Contoso France, executed up to its placed order. */
 async function placeOrder(): Promise<{ request: ActionRequest; orderId: string; placedAt: number }> {
-  const notifier = new RecordingNotifier();
   const customer = await customerNamed(pc, 'Contoso France');
-  const service = new RequestService({
-    store,
-    roles: ROLES,
-    approvalRequiredFor: ['purchase'],
-    notifier,
-    expiryHours: 1,
-  });
-  const created = await service.createPurchase({
+  const item = await azurePlanItem(pc, customer);
+  const created = await engine.service.create({
+    kind: PURCHASE_KIND,
     caller: MEGAN,
-    item: await azurePlanItem(pc, customer),
+    customerId: item.customerId,
+    customerName: item.customerName,
+    payload: { item },
     correlationId: 'c',
   });
   if (!created.ok) throw new Error(created.reason);
-  await service.approve(created.request.id, ADELE, 'c');
-  const request = await new PurchaseExecutor({ store, pc, notifier }).execute(created.request.id, {
-    correlationId: 'c',
-  });
-  const execution = readPurchasePayload(request).execution;
-  const orderId = execution?.orders?.[0]?.id;
-  if (!orderId || execution?.orderPlacedAt === undefined) throw new Error('no order placed');
-  return { request, orderId, placedAt: execution.orderPlacedAt };
+  await engine.service.approve(created.request.id, ADELE, 'c');
+  await engine.tick();
+  const request = await store.requests.get(created.request.id);
+  if (!request) throw new Error('request missing');
+  const progress = purchaseProgress(request);
+  const orderId = progress.orders[0]?.id;
+  if (!orderId || progress.placedAt === undefined) throw new Error('no order placed');
+  return { request, orderId, placedAt: progress.placedAt };
 }
 
 describe('listCustomerOrders', () => {

@@ -1,7 +1,8 @@
 import type { PartnerCenterClient } from '../../../src/partnercenter';
-import { createStore, type SqlStore } from '../../../src/store';
-import { PurchaseExecutor, RequestService, type PurchaseItem } from '../../../src/workflows';
+import type { SqlStore } from '../../../src/store';
+import { PURCHASE_KIND, purchaseKind, type PurchaseItem, type RequestService } from '../../../src/workflows';
 import { SimulatorHarness } from '../partnercenter/simulatorHarness';
+import { closeEngines, engineInstance, type EngineInstance } from './engineHarness';
 import {
   ADELE,
   ALEX,
@@ -13,8 +14,6 @@ import {
   MEGAN,
   PAT,
   READER,
-  RecordingNotifier,
-  ROLES,
   TestClock,
 } from './workflowHarness';
 
@@ -23,8 +22,8 @@ import {
 let harness: SimulatorHarness;
 let pc: PartnerCenterClient;
 let item: PurchaseItem;
+let engine: EngineInstance;
 let store: SqlStore;
-let notifier: RecordingNotifier;
 let clock: TestClock;
 let service: RequestService;
 
@@ -39,29 +38,38 @@ afterAll(async () => {
   await harness?.close();
 });
 
+async function purchaseEngine(policy: Record<string, { approvers?: number; expiryHours?: number }> = {}) {
+  return engineInstance({
+    kinds: (s) => [purchaseKind({ pc, store: s, firstPollMs: 5_000 })],
+    policy: { [PURCHASE_KIND]: { expiryHours: 24 }, ...policy },
+  });
+}
+
 beforeEach(async () => {
   await harness.reseed();
-  store = await createStore({ sqlitePath: ':memory:' });
-  notifier = new RecordingNotifier();
-  clock = new TestClock();
-  service = new RequestService({
-    store,
-    roles: ROLES,
-    approvalRequiredFor: ['purchase'],
-    notifier,
-    now: clock.now,
-    expiryHours: 24,
+  engine = await purchaseEngine();
+  ({ store, clock, service } = engine);
+});
+
+afterEach(closeEngines);
+
+async function newRequest(on: EngineInstance = engine) {
+  const created = await on.service.create({
+    kind: PURCHASE_KIND,
+    caller: MEGAN,
+    customerId: item.customerId,
+    customerName: item.customerName,
+    payload: { item },
+    correlationId: 'corr-create',
   });
-});
-
-afterEach(async () => {
-  await store.close();
-});
-
-async function newRequest() {
-  const created = await service.createPurchase({ caller: MEGAN, item, correlationId: 'corr-create' });
   if (!created.ok) throw new Error(`create refused: ${created.reason}`);
   return created.request;
+}
+
+/** The notices delivered so far for a request. */
+async function noticesOf(requestId: string, on: EngineInstance = engine): Promise<string[]> {
+  await on.tick();
+  return on.notifier.of(requestId);
 }
 
 describe('creating a purchase request', () => {
@@ -77,7 +85,7 @@ describe('creating a purchase request', () => {
       expiresAt: clock.now() + 24 * 3_600_000,
       payload: { item },
     });
-    expect(notifier.of(request.id)).toEqual(['created']);
+    expect(await noticesOf(request.id)).toEqual(['created']);
     const audit = await store.audit.list({ requestId: request.id });
     expect(audit.map((a) => [a.action, a.actorId, a.correlationId])).toEqual([
       ['request.create', MEGAN.aadObjectId, 'corr-create'],
@@ -85,38 +93,46 @@ describe('creating a purchase request', () => {
   });
 
   it('refuses a caller without the operator role', async () => {
-    const refused = await service.createPurchase({ caller: READER, item, correlationId: 'c' });
+    const refused = await service.create({
+      kind: PURCHASE_KIND,
+      caller: READER,
+      customerId: item.customerId,
+      customerName: item.customerName,
+      payload: { item },
+      correlationId: 'c',
+    });
     expect(refused).toEqual({ ok: false, reason: 'forbidden' });
     expect(await store.requests.list()).toEqual([]);
   });
 
   it('refuses an item that does not say what to buy', async () => {
-    const refused = await service.createPurchase({
+    const refused = await service.create({
+      kind: PURCHASE_KIND,
       caller: MEGAN,
-      item: { ...item, quantity: 0, catalogItemId: '' },
+      customerId: item.customerId,
+      customerName: item.customerName,
+      payload: { item: { ...item, quantity: 0, catalogItemId: '' } },
       correlationId: 'c',
     });
-    expect(refused).toMatchObject({ ok: false, reason: 'invalid-item' });
+    expect(refused).toMatchObject({
+      ok: false,
+      reason: 'invalid-payload',
+      issues: expect.arrayContaining([
+        expect.stringContaining('item.quantity'),
+        expect.stringContaining('item.catalogItemId'),
+      ]),
+    });
     expect(await store.requests.list()).toEqual([]);
   });
 
-  it('approves on creation and starts execution when the kind needs no approval', async () => {
-    const executor = new PurchaseExecutor({ store, pc, notifier, sleep: async () => undefined });
-    const noApproval = new RequestService({
-      store,
-      roles: ROLES,
-      approvalRequiredFor: ['suspend'],
-      notifier,
-      executor,
-      expiryHours: 24,
-    });
-    const created = await noApproval.createPurchase({ caller: PAT, item, correlationId: 'c' });
-    if (!created.ok) throw new Error('refused');
-    expect(created.request.state).toBe('approved');
-    expect(created.request.expiresAt).toBeUndefined();
-    await executor.drain();
-    expect((await store.requests.get(created.request.id))?.state).toBe('executing');
-    expect(notifier.of(created.request.id)).toEqual(['created', 'executing', 'order-placed']);
+  it('approves on creation and starts execution when the policy needs no approver', async () => {
+    const noApproval = await purchaseEngine({ [PURCHASE_KIND]: { approvers: 0 } });
+    const request = await newRequest(noApproval);
+    expect(request.state).toBe('approved');
+    expect(request.expiresAt).toBeUndefined();
+    await noApproval.tick();
+    expect((await noApproval.store.requests.get(request.id))?.state).toBe('executing');
+    expect(noApproval.notifier.of(request.id)).toEqual(['created', 'executing', 'progress:order-placed']);
   });
 });
 
@@ -128,7 +144,12 @@ describe('approving', () => {
       ok: true,
       request: { state: 'approved', approverId: ADELE.aadObjectId, approverName: 'Adele Vance' },
     });
-    expect(notifier.of(request.id)).toEqual(['created', 'approved']);
+    expect(await noticesOf(request.id)).toEqual([
+      'created',
+      'approved',
+      'executing',
+      'progress:order-placed',
+    ]);
     const actions = (await store.audit.list({ requestId: request.id })).map((a) => a.action);
     expect(actions).toContain('request.approve');
   });
@@ -155,32 +176,20 @@ describe('approving', () => {
   });
 
   it('lets exactly one of ten concurrent approvals win, and executes once', async () => {
-    const executor = new PurchaseExecutor({ store, pc, notifier, sleep: async () => undefined });
-    const withExecutor = new RequestService({
-      store,
-      roles: ROLES,
-      approvalRequiredFor: ['purchase'],
-      notifier,
-      executor,
-      expiryHours: 24,
-    });
-    const created = await withExecutor.createPurchase({ caller: MEGAN, item, correlationId: 'c' });
-    if (!created.ok) throw new Error('refused');
+    const request = await newRequest();
     await harness.clearRequests();
 
     const approvers = [ADELE, ALEX, ISAIAH];
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        withExecutor.approve(created.request.id, approvers[i % 3], `c${i}`),
-      ),
+      Array.from({ length: 10 }, (_, i) => service.approve(request.id, approvers[i % 3], `c${i}`)),
     );
-    await executor.drain();
+    await Promise.all([engine.tick(), engine.tick()]);
 
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(9).fill('not-pending'));
-    const audit = await store.audit.list({ requestId: created.request.id, limit: 100 });
+    const audit = await store.audit.list({ requestId: request.id, limit: 100 });
     expect(audit.filter((a) => a.action === 'request.approve')).toHaveLength(1);
-    expect(audit.filter((a) => a.action === 'purchase.claim')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'request.claim')).toHaveLength(1);
     expect(calls(await harness.requests(), 'POST', CART_CREATE)).toHaveLength(1);
   });
 
@@ -189,7 +198,7 @@ describe('approving', () => {
     clock.advance(24 * 3_600_000 + 1);
     const refused = await service.approve(request.id, ADELE, 'c');
     expect(refused).toMatchObject({ ok: false, reason: 'not-pending', request: { state: 'expired' } });
-    expect(notifier.of(request.id)).toEqual(['created', 'expired']);
+    expect(await noticesOf(request.id)).toEqual(['created', 'expired']);
   });
 });
 
@@ -201,7 +210,7 @@ describe('rejecting', () => {
       ok: true,
       request: { state: 'rejected', reason: 'Budget not approved for Q3', approverId: ADELE.aadObjectId },
     });
-    expect(notifier.of(request.id)).toEqual(['created', 'rejected']);
+    expect(await noticesOf(request.id)).toEqual(['created', 'rejected']);
     const entry = (await store.audit.list({ requestId: request.id })).find(
       (a) => a.action === 'request.reject',
     );
@@ -246,7 +255,7 @@ describe('cancelling', () => {
       ok: true,
       request: { state: 'cancelled' },
     });
-    expect(notifier.of(request.id)).toEqual(['created', 'cancelled']);
+    expect(await noticesOf(request.id)).toEqual(['created', 'cancelled']);
   });
 
   it('refuses anyone else but an admin', async () => {

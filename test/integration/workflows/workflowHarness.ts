@@ -10,7 +10,9 @@ import {
   type Caller,
   type CustomerSummary,
   type PurchaseItem,
+  type NotificationDelivery,
   type RequestEvent,
+  type RequestNotice,
   type RequestNotifier,
 } from '../../../src/workflows';
 import type { SimRequest } from '../partnercenter/simulatorHarness';
@@ -34,16 +36,32 @@ export const ROLES = new RolePolicy({
   admins: [ISAIAH.aadObjectId],
 });
 
-/** The Teams layer's side of the notifier interface: here, a list of what it was told. */
+/** The Teams layer's side of the notifier interface: here, a list of the notices delivered. */
 export class RecordingNotifier implements RequestNotifier {
-  readonly events: Array<{ requestId: string; event: RequestEvent; state: string }> = [];
+  readonly events: Array<{ requestId: string; event: RequestEvent; milestone?: string; state: string }> = [];
+  /** Deliveries to fail before the next one succeeds (a Teams outage). */
+  failNext = 0;
 
-  async requestChanged(request: ActionRequest, event: RequestEvent): Promise<void> {
-    this.events.push({ requestId: request.id, event, state: request.state });
+  async deliveriesFor(request: ActionRequest, notice: RequestNotice): Promise<NotificationDelivery[]> {
+    return [
+      {
+        id: 'record',
+        deliver: async () => {
+          if (this.failNext > 0) {
+            this.failNext -= 1;
+            throw new Error('Teams is unreachable');
+          }
+          this.events.push({ requestId: request.id, ...notice, state: request.state });
+        },
+      },
+    ];
   }
 
-  of(requestId: string): RequestEvent[] {
-    return this.events.filter((e) => e.requestId === requestId).map((e) => e.event);
+  /** The events delivered for a request, in order; a milestone is shown as `progress:<milestone>`. */
+  of(requestId: string): string[] {
+    return this.events
+      .filter((e) => e.requestId === requestId)
+      .map((e) => (e.milestone ? `${e.event}:${e.milestone}` : e.event));
   }
 }
 

@@ -1,5 +1,7 @@
 import { nextDelayMs } from '../../../src/workflows/backoff';
-import { DEFAULT_ORDER_POLL } from '../../../src/workflows/orderWatcher';
+
+/** The purchase's order polls: 5 s doubling to 5 min. */
+const DEFAULT_ORDER_POLL = { initialMs: 5_000, maxMs: 5 * 60_000 };
 
 describe('order poll backoff', () => {
   it('starts at 5 s and doubles up to 5 min', () => {

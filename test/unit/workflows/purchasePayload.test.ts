@@ -1,5 +1,5 @@
 import type { ActionRequest } from '../../../src/store';
-import { purchasePayloadJson, readPurchasePayload, type PurchaseItem } from '../../../src/workflows';
+import { purchasePayloadSchema, purchaseProgress, type PurchaseItem } from '../../../src/workflows';
 
 const item: PurchaseItem = {
   customerId: 'c1',
@@ -16,7 +16,7 @@ const item: PurchaseItem = {
   quantity: 1,
 };
 
-function requestWith(payload: Record<string, unknown>): ActionRequest {
+function requestWith(extra: Partial<ActionRequest>): ActionRequest {
   return {
     id: 'r1',
     kind: 'purchase',
@@ -25,41 +25,47 @@ function requestWith(payload: Record<string, unknown>): ActionRequest {
     customerName: 'Contoso France',
     requesterId: 'u1',
     requesterName: 'Megan',
-    payload,
+    payload: { item },
+    approvals: [],
     correlationId: 'corr',
     createdAt: 0,
     updatedAt: 0,
     version: 1,
+    ...extra,
   };
 }
 
 describe('purchase payload', () => {
-  it('round-trips the item and the execution state through JSON, dropping undefined fields', () => {
-    const json = purchasePayloadJson({
-      item,
-      execution: {
-        attemptId: 'a',
-        phase: 'cart-created',
-        claimedAt: 1,
-        cartId: 'cart-1',
-        lastError: undefined,
-      },
-    });
-    expect(json).toEqual({
-      item,
-      execution: { attemptId: 'a', phase: 'cart-created', claimedAt: 1, cartId: 'cart-1' },
-    });
-    expect(readPurchasePayload(requestWith(json)).execution?.cartId).toBe('cart-1');
+  it('names the field that makes a payload unusable', () => {
+    const parsed = purchasePayloadSchema.safeParse({ item: { ...item, quantity: 'one' } });
+    expect(parsed.success).toBe(false);
+    expect(!parsed.success && parsed.error.issues[0].path.join('.')).toBe('item.quantity');
   });
 
-  it('names the field that makes a stored payload unusable', () => {
-    expect(() => readPurchasePayload(requestWith({ item: { ...item, quantity: 'one' } }))).toThrow(
-      /item\.quantity/,
-    );
-    expect(() =>
-      readPurchasePayload(
-        requestWith({ item, execution: { attemptId: 'a', phase: 'shipped', claimedAt: 1 } }),
-      ),
-    ).toThrow(/execution\.phase/);
+  it('reads what a purchase produced from its checkpoints: the stored cart, then the orders with when they were placed', () => {
+    expect(purchaseProgress(requestWith({}))).toEqual({ item, orders: [] });
+    const request = requestWith({
+      execution: {
+        attemptId: 'a',
+        claimedAt: 1,
+        checkpoints: {
+          'create-cart': { at: 2, data: { cartId: 'cart-1', catalogItemId: 'X:Y:Z', cartCreatedAt: 2 } },
+          checkout: { at: 3, data: { orders: [{ id: 'o-1', status: 'pending' }], orderErrors: [] } },
+        },
+      },
+    });
+    expect(purchaseProgress(request)).toEqual({
+      item,
+      catalogItemId: 'X:Y:Z',
+      orders: [{ id: 'o-1', status: 'pending' }],
+      placedAt: 3,
+    });
+  });
+
+  it('ignores a checkpoint that does not have the shape of its step', () => {
+    const request = requestWith({
+      execution: { attemptId: 'a', claimedAt: 1, checkpoints: { checkout: { at: 3, data: { orders: [] } } } },
+    });
+    expect(purchaseProgress(request).orders).toEqual([]);
   });
 });
