@@ -7,7 +7,15 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from 'cockatiel';
 import type { AdaptiveCard } from '../cards/render';
 import type { Logger } from '../logging';
 
@@ -29,19 +37,59 @@ export class ConversationNotFoundError extends Error {
   }
 }
 
-/** A 429 from the Bot Connector: retried with backoff (honouring Retry-After when it is given). */
+/** A 429 from the Bot Connector (the SDK's own retries gave up): retried again, never sooner than it asks. */
 function isThrottled(error: Error): boolean {
   const status = (error as { statusCode?: unknown }).statusCode ?? (error as { status?: unknown }).status;
   return status === 429;
 }
 
+/** The Retry-After (seconds, or an HTTP date) a Bot Connector error carries, in milliseconds. */
+export function connectorRetryAfterMs(error: unknown, now: number = Date.now()): number | undefined {
+  const headers = (error as { response?: { headers?: unknown } } | undefined)?.response?.headers;
+  const value =
+    headers && typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get(name: string): string | undefined }).get('retry-after')
+      : typeof headers === 'object' && headers !== null
+        ? (headers as Record<string, unknown>)['retry-after']
+        : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 export function connectorRetryPolicy(
-  options: { maxAttempts?: number; initialDelayMs?: number } = {},
+  options: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number } = {},
 ): RetryPolicy {
+  const exponential = new ExponentialBackoff({
+    initialDelay: options.initialDelayMs ?? 500,
+    maxDelay: options.maxDelayMs ?? 15_000,
+  });
   return retry(handleWhen(isThrottled), {
     maxAttempts: options.maxAttempts ?? 5,
-    backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs ?? 500, maxDelay: 15_000 }),
+    backoff: new RetryAfterFloor(exponential),
   });
+}
+
+/** Jittered exponential backoff that never waits less than the Retry-After of the error it follows. */
+class RetryAfterFloor implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly inner: IBackoffFactory<unknown>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return this.step(this.inner.next(undefined), context);
+  }
+
+  private step(
+    inner: IBackoff<unknown>,
+    context: IRetryBackoffContext<unknown>,
+  ): IBackoff<IRetryBackoffContext<unknown>> {
+    const asked = 'error' in context.result ? connectorRetryAfterMs(context.result.error) : undefined;
+    return {
+      duration: Math.max(inner.duration, asked ?? 0),
+      next: (nextContext) => this.step(inner.next(nextContext), nextContext),
+    };
+  }
 }
 
 export function toActivity(message: OutboundMessage): Partial<Activity> {
@@ -122,6 +170,17 @@ export class ProactiveMessenger {
     const reference = await this.references.getReference(conversationKey);
     if (!reference) throw new ConversationNotFoundError(conversationKey);
     this.logger.debug({ conversationKey }, 'proactive turn');
-    await this.adapter.continueConversationAsync(this.appId, reference, logic);
+    // The adapter hands a failing turn to onTurnError, which reports it to the user of an incoming
+    // activity and does not throw: a proactive send that failed must reach its caller (the outbox
+    // retries it), so it is caught here and thrown after the turn.
+    let failure: { error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
   }
 }
