@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
-import { startBotApp } from '../src/bot/app';
 import { parseConfig } from '../src/config';
 import { silentLogger } from '../src/logging';
 import { createStore } from '../src/store';
 import { startFakeConnector } from '../test/support/fakeConnector';
+import { startTestBot } from '../test/support/testBot';
 import { cardAction, personalMessage } from '../test/support/teamsActivities';
 import { percentile, printResult, round, type BenchResult } from './benchResult';
 
@@ -36,10 +36,7 @@ async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> 
 export async function benchBotTurns(turns = 300): Promise<BenchResult> {
   const connector = await startFakeConnector();
   const store = await createStore({ sqlitePath: ':memory:' });
-  const app = await startBotApp(
-    { config: parseConfig({}), logger: silentLogger(), store },
-    { port: 0, host: '127.0.0.1' },
-  );
+  const app = await startTestBot({ config: parseConfig({}), store, logger: silentLogger() });
   const echo = await startEchoBot();
   const url = `${app.server.url}/api/messages`;
   const post = async (body: unknown, target = url) => {
@@ -85,7 +82,7 @@ export async function benchBotTurns(turns = 300): Promise<BenchResult> {
       ],
     };
   } finally {
-    await app.server.close(1000);
+    await app.close();
     await echo.close();
     await store.close();
     await connector.close();

@@ -71,7 +71,7 @@ async function purchase(harness: PurchaseHarness, customer: string): Promise<Pur
   const refreshed = await t.click(
     APPROVER,
     cardId,
-    { verb: 'request.refresh', requestId },
+    { verb: 'request.refresh', requestId, version: (await harness.requests.get(requestId))?.version ?? 0 },
     {},
     'refreshed (approver)',
   );
@@ -82,12 +82,11 @@ async function purchase(harness: PurchaseHarness, customer: string): Promise<Pur
     {},
     'approved',
   );
-  await harness.executor.drain();
+  await harness.settle();
   await mark('execution (availability, cart, checkout)');
   await harness.simulator.advanceClock(5_000);
-  const tick = await harness.watcher.tick({ correlationId: 'bench' });
-  if (tick.completed !== 1) throw new Error(`the order did not complete (${JSON.stringify(tick)})`);
-  await mark('order watcher');
+  await harness.until(requestId, (r) => r.state === 'succeeded');
+  await mark('order polls');
 
   const log = await harness.simulator.requests();
   const tokenCalls = log.filter((r) => r.path.includes('/oauth2/')).length;

@@ -44,8 +44,31 @@ const optionalNonEmpty = z
   .optional()
   .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
 
-const requestKinds = ['purchase', 'suspend', 'reactivate', 'upgrade', 'set-budget'] as const;
-export type RequestKindSetting = (typeof requestKinds)[number];
+/** Per-kind approval policy: `kind=approvers[:expiryHours]`, comma-separated (e.g. `suspend=2:24,set-budget=0`). */
+const approvalPolicy = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const policy: Record<string, { approvers: number; expiryHours?: number }> = {};
+    for (const entry of (value ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
+      const match = /^([a-z][a-z0-9-]{0,63})=([0-5])(?::([1-9][0-9]{0,4}))?$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `"${entry}" is not kind=approvers[:expiryHours] (approvers 0 to 5, hours a whole number)`,
+        });
+        continue;
+      }
+      policy[match[1]] = {
+        approvers: Number(match[2]),
+        ...(match[3] ? { expiryHours: Number(match[3]) } : {}),
+      };
+    }
+    return policy;
+  });
 
 /** Raw environment, variable by variable. Names are the ones Bot Framework and our docs use. */
 const EnvSchema = z.object({
@@ -83,9 +106,9 @@ const EnvSchema = z.object({
   ROLE_OPERATORS: csv,
   ROLE_APPROVERS: csv,
   ROLE_ADMINS: csv,
-  APPROVAL_REQUIRED_FOR: csv.pipe(z.array(z.enum(requestKinds))),
+  APPROVAL_POLICY: approvalPolicy,
   APPROVALS_CONVERSATION_ID: optionalNonEmpty,
-  REQUEST_EXPIRY_HOURS: int(72, 1),
+  REQUEST_EXPIRY_HOURS: z.coerce.number().int().min(1).optional(),
 
   SIMULATOR_PORT: int(0, 0),
   SIMULATOR_ORDER_COMPLETION_MS: int(20_000, 0),
@@ -93,7 +116,7 @@ const EnvSchema = z.object({
   PLAYGROUND: bool(true),
   PLAYGROUND_PORT: int(56150, 1),
 
-  JOB_ORDER_WATCH_EVERY_MS: int(5_000, 100),
+  JOB_WORK_EVERY_MS: int(1_000, 50),
   JOB_REQUEST_EXPIRY_EVERY_MS: int(60_000, 100),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
 });
@@ -138,13 +161,14 @@ export interface AppConfig {
   database: { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
   roles: RolesConfig;
   approvals: {
-    requiredFor: RequestKindSetting[];
+    /** Per-kind overrides of each kind's default approval policy (unknown kinds stop the start). */
+    policy: Record<string, { approvers?: number; expiryHours?: number }>;
     conversationId?: string;
-    expiryHours: number;
   };
   simulator: { port: number; orderCompletionMs: number; orderListLagMs: number };
   playground: { enabled: boolean; port: number };
-  jobs: { orderWatchEveryMs: number; requestExpiryEveryMs: number };
+  /** workEveryMs: how often the work queue (request runs, notices) looks for due work. */
+  jobs: { workEveryMs: number; requestExpiryEveryMs: number };
   shutdownGraceMs: number;
 }
 
@@ -241,9 +265,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
         e.ROLE_ADMINS.length > 0 ? e.ROLE_ADMINS : sandbox ? [SANDBOX_IDENTITIES.approver.aadObjectId] : [],
     },
     approvals: {
-      requiredFor: e.APPROVAL_REQUIRED_FOR.length > 0 ? e.APPROVAL_REQUIRED_FOR : [...requestKinds],
+      // REQUEST_EXPIRY_HOURS applies to every kind whose own policy names no expiry ('*').
+      policy:
+        e.REQUEST_EXPIRY_HOURS === undefined
+          ? e.APPROVAL_POLICY
+          : { '*': { expiryHours: e.REQUEST_EXPIRY_HOURS }, ...e.APPROVAL_POLICY },
       conversationId: e.APPROVALS_CONVERSATION_ID,
-      expiryHours: e.REQUEST_EXPIRY_HOURS,
     },
     simulator: {
       port: e.SIMULATOR_PORT,
@@ -252,7 +279,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     playground: { enabled: sandbox && e.PLAYGROUND, port: e.PLAYGROUND_PORT },
     jobs: {
-      orderWatchEveryMs: e.JOB_ORDER_WATCH_EVERY_MS,
+      workEveryMs: e.JOB_WORK_EVERY_MS,
       requestExpiryEveryMs: e.JOB_REQUEST_EXPIRY_EVERY_MS,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

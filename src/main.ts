@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { composeDomain } from './app/domain';
+import { APP_FEATURES } from './app/features';
 import { startBotApp } from './bot/app';
-import { composePurchase } from './bot/features/composePurchase';
 import { ConfigError, SANDBOX_IDENTITIES, loadConfig, type AppConfig } from './config';
 import { Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logging';
@@ -41,54 +43,37 @@ async function main(): Promise<void> {
   const partnerCenter = await connectPartnerCenter(config, store, logger, closers);
 
   const scheduler = new Scheduler({ leases: store.leases, logger });
-  const { requests, executor, watcher, feature } = composePurchase({
+  // A process's place: its host and port. A restart there takes back at once what the last run left.
+  const domain = composeDomain({
     store,
     pc: partnerCenter.client,
     logger,
     config,
-    instanceId: scheduler.instanceId,
+    node: `${hostname()}:${config.port}`,
   });
-  closers.unshift({ name: 'purchase executions', close: () => executor.drain() });
+  closers.unshift({ name: 'request runs and notices', close: () => domain.close() });
 
   const app = await startBotApp(
     {
       config,
       logger,
       store,
+      pc: partnerCenter.client,
+      domain,
+      features: APP_FEATURES,
       readiness: [{ name: 'partner-center', check: partnerCenter.probe }],
-      features: [feature],
     },
     { port: config.port, host: config.host },
   );
   closers.unshift({ name: 'bot server', close: () => app.server.close(config.shutdownGraceMs) });
 
-  scheduler.register({
-    name: 'order-watcher',
-    everyMs: config.jobs.orderWatchEveryMs,
-    run: async ({ correlationId, signal }) => {
-      await watcher.tick({ correlationId, signal });
-    },
-  });
-  scheduler.register({
-    // Requests left 'approved' or 'executing' by a crash or a transient failure are taken up again.
-    name: 'resume-purchases',
-    everyMs: 60_000,
-    runOnStart: true,
-    run: async ({ correlationId }) => {
-      await executor.resumeInterrupted({ correlationId });
-    },
-  });
-  scheduler.register({
-    name: 'expire-requests',
-    everyMs: config.jobs.requestExpiryEveryMs,
-    run: async () => {
-      await requests.expireStale();
-    },
-  });
+  await domain.start();
+  for (const job of domain.jobs()) scheduler.register(job);
   scheduler.register({
     // Spent idempotency keys, and dialogs abandoned for a week (a picker nobody finished).
     name: 'purge-stale-state',
     everyMs: 60 * 60_000,
+    quiet: true,
     run: async () => {
       await store.idempotency.purgeExpired();
       await store.botState.purgeOlderThan(7 * 86_400_000);

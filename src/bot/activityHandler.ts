@@ -9,14 +9,13 @@ import {
   type SearchInvokeResponse,
   type SearchInvokeValue,
 } from 'botbuilder';
-import { renderCard } from '../cards/render';
+import { renderCard, type AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
 import type { Logger } from '../logging';
 import type { RolePolicy } from '../workflows/roles';
-import { parseCommand, type CommandId } from './commands';
+import type { CommandParser } from './commands';
 import { invokeError } from './invokeResponses';
-import { helpCard } from './handlers/help';
-import type { CommandHandler, CommandHandlers, VerbHandlers } from './handlers/types';
+import type { CommandHandler, SearchHandler, VerbHandler } from './handlers/types';
 import { createTurnServices, requiredTurnServices, tenantIdOf, type TurnServices } from './turnServices';
 
 export interface ReferenceSink {
@@ -27,19 +26,19 @@ export interface BotDeps {
   logger: Logger;
   roles: RolePolicy;
   references: ReferenceSink;
+  /** Remembers who the user is (their Teams id), on every turn. */
+  directory?: { remember(context: TurnContext): Promise<void> };
   /** Tenants allowed to talk to the bot. Empty: allow activities without a tenant only (local tools). */
   allowedTenantIds: readonly string[];
-  commands: CommandHandlers;
-  verbs: VerbHandlers;
+  parser: CommandParser;
+  commands: ReadonlyMap<string, CommandHandler>;
+  verbs: ReadonlyMap<string, VerbHandler>;
+  /** Typeahead (`application/search` through Data.Query), by dataset. */
+  searches?: ReadonlyMap<string, SearchHandler>;
   /** Runs before command routing; returns true when an active dialog consumed the turn. */
   continueDialog?: (context: TurnContext, services: TurnServices) => Promise<boolean>;
-  /** Answers `application/search` (Input.ChoiceSet typeahead through Data.Query) for a dataset. */
-  search?: (
-    context: TurnContext,
-    services: TurnServices,
-    dataset: string,
-    queryText: string,
-  ) => Promise<Array<{ title: string; value: string }>>;
+  /** The help card, with a notice on top (an unknown command, a suggestion). */
+  help(services: TurnServices, notice?: string): AdaptiveCard;
 }
 
 /**
@@ -72,6 +71,7 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     }
     if (this.carriesReference(context)) {
       await this.deps.references.saveReference(TurnContext.getConversationReference(context.activity));
+      await this.deps.directory?.remember(context);
     }
     await super.run(context);
     services.logger.info({ durationMs: Date.now() - started }, 'turn done');
@@ -83,7 +83,7 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     const services = this.services(context);
     const verb = invokeValue.action.verb;
-    const handler = this.deps.verbs[verb];
+    const handler = this.deps.verbs.get(verb);
     if (!handler) {
       services.logger.warn({ verb }, 'unknown card verb');
       return invokeError(
@@ -103,10 +103,8 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     const services = this.services(context);
     // Teams puts the Data.Query's dataset next to queryText in the invoke's value.
     const dataset = (context.activity.value as { dataset?: unknown } | undefined)?.dataset;
-    const results =
-      this.deps.search && typeof dataset === 'string'
-        ? await this.deps.search(context, services, dataset, String(invokeValue.queryText ?? ''))
-        : [];
+    const search = typeof dataset === 'string' ? this.deps.searches?.get(dataset) : undefined;
+    const results = search ? await search(context, services, String(invokeValue.queryText ?? '')) : [];
     return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
   }
 
@@ -117,7 +115,7 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     // Action.Submit (older clients) arrives as a message whose value carries the verb.
     if (!activity.text && isSubmitValue(activity.value)) {
       const { verb, ...data } = activity.value;
-      const handler = this.deps.verbs[verb];
+      const handler = this.deps.verbs.get(verb);
       if (!handler) {
         await context.sendActivity(
           t(services.locale, 'errors.unknownAction', { correlationId: services.correlationId }),
@@ -138,9 +136,9 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     if (this.deps.continueDialog && (await this.deps.continueDialog(context, services))) return;
 
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
-    const parsed = parseCommand(text);
+    const parsed = this.deps.parser.parse(text);
     if (parsed.kind === 'command') {
-      const handler: CommandHandler | undefined = this.deps.commands[parsed.command];
+      const handler: CommandHandler | undefined = this.deps.commands.get(parsed.command);
       if (handler) {
         services.logger.info({ command: parsed.command }, 'command');
         await handler({ context, services, args: parsed.args, argText: parsed.argText });
@@ -162,10 +160,10 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
             .filter(Boolean)
             .join(' ')
         : undefined;
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(services, notice))] });
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(this.deps.help(services, notice))] });
   }
 
-  private async replyNotYet(context: TurnContext, services: TurnServices, command: CommandId): Promise<void> {
+  private async replyNotYet(context: TurnContext, services: TurnServices, command: string): Promise<void> {
     const card = renderCard(
       'notice',
       {

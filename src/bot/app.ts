@@ -1,41 +1,53 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
+import { renderCard } from '../cards/render';
 import type { AppConfig } from '../config';
+import { CardDialogHost } from '../dialogs/cardDialogHost';
+import { t } from '../i18n';
 import type { Logger } from '../logging';
+import type { PartnerCenterClient } from '../partnercenter';
 import type { Store } from '../store';
-import { RolePolicy } from '../workflows/roles';
-import { AzurePlanOpsBot, type BotDeps } from './activityHandler';
+import type { KindRegistry, RequestNotifier, RequestService, RolePolicy } from '../workflows';
+import { AzurePlanOpsBot } from './activityHandler';
 import { createAdapter } from './adapter';
+import { CommandParser, PLANNED_COMMANDS } from './commands';
 import { ConversationReferenceBook } from './conversationReferences';
-import { helpCommand, runCommandVerb } from './handlers/help';
-import type { CommandHandlers, VerbHandlers } from './handlers/types';
-import { whoamiCommand } from './handlers/whoami';
+import { continueCardDialog } from './features/cardDialogs';
+import { coreFeature } from './features/core';
+import {
+  assembleFeatures,
+  type FeatureDefinition,
+  type FeatureHost,
+  type FeatureSet,
+} from './features/feature';
+import { requestPublisher } from './features/requestPublisher';
+import { UserDirectory } from './features/userDirectory';
+import { helpCard } from './handlers/help';
+import { RequestCards, RequestMetaBook } from './handlers/requestCards';
+import { PresenterRegistry } from './presenters/presenter';
 import { ProactiveMessenger } from './proactive';
+import { TeamsRequestNotifier } from './requestNotifier';
 import { startBotServer, type BotServer, type ReadinessCheck } from './server';
-import type { TurnServices } from './turnServices';
+import { requiredTurnServices } from './turnServices';
 
-/** A slice of the bot (commands, card verbs, dialogs, typeahead) built once the Teams half exists. */
-export interface BotFeature {
-  commands?: CommandHandlers;
-  verbs?: VerbHandlers;
-  continueDialog?: BotDeps['continueDialog'];
-  search?: BotDeps['search'];
+/** The domain as the Teams side uses it (composed outside the bot layer, once). */
+export interface BotDomain {
+  requests: RequestService;
+  roles: RolePolicy;
+  kinds: KindRegistry;
+  /** Where the domain's notices go once the bot can send them. */
+  attachNotifier(notifier: RequestNotifier): void;
 }
 
-export type BotFeatureFactory = (host: {
-  adapter: CloudAdapter;
-  messenger: ProactiveMessenger;
-  references: ConversationReferenceBook;
-  roles: RolePolicy;
-}) => BotFeature;
-
 export interface BotAppDeps {
-  config: Pick<AppConfig, 'botAuth' | 'allowedTenantIds' | 'roles'>;
+  config: Pick<AppConfig, 'botAuth' | 'allowedTenantIds' | 'approvals'>;
   logger: Logger;
   store: Store;
+  pc: PartnerCenterClient;
+  domain: BotDomain;
+  /** The features wired into the router, besides the core one (help, whoami, dialogs, typeahead). */
+  features: readonly FeatureDefinition[];
   /** Extra readiness checks (Partner Center); the store's is always there. */
   readiness?: ReadinessCheck[];
-  /** Features wired into the router (e.g. createPurchaseFeature), in order. */
-  features?: BotFeatureFactory[];
 }
 
 export interface BotApp {
@@ -44,64 +56,115 @@ export interface BotApp {
   bot: AzurePlanOpsBot;
   messenger: ProactiveMessenger;
   references: ConversationReferenceBook;
-  roles: RolePolicy;
+  /** What the features brought (commands, verbs, dialogs, datasets, presenters). */
+  features: FeatureSet;
 }
 
-/** Wires the Teams-facing half: adapter, router, handlers, proactive messenger and the HTTP server. */
+/**
+ * Wires the Teams-facing half: adapter, the one dialog host, the features (each claims its commands,
+ * verbs, dialogs, datasets and presenters once; a second claim stops the start), the request cards
+ * and the notifier the domain reports to, the router and the HTTP server.
+ */
 export async function startBotApp(deps: BotAppDeps, listen: { port: number; host: string }): Promise<BotApp> {
-  const { config, logger, store } = deps;
-  const adapter = createAdapter(config.botAuth, logger);
-  const roles = new RolePolicy(config.roles);
-  const references = new ConversationReferenceBook(store.conversations);
-  const messenger = new ProactiveMessenger(adapter, config.botAuth?.appId ?? '', references, logger);
-
-  const features = (deps.features ?? []).map((create) => create({ adapter, messenger, references, roles }));
-  const commands: CommandHandlers = {
-    help: helpCommand,
-    whoami: whoamiCommand,
-    ...Object.assign({}, ...features.map((f) => f.commands ?? {})),
-  };
-  const verbs: VerbHandlers = {
-    ...Object.assign({}, ...features.map((f) => f.verbs ?? {})),
-    'command.run': runCommandVerb(commands),
-  };
-  const dialogs = features.flatMap((f) => (f.continueDialog ? [f.continueDialog] : []));
-  const searches = features.flatMap((f) => (f.search ? [f.search] : []));
-
-  const bot = new AzurePlanOpsBot({
-    logger,
-    roles,
-    references,
-    allowedTenantIds: config.allowedTenantIds,
-    commands,
-    verbs,
-    ...(dialogs.length > 0 ? { continueDialog: firstThatTakes(dialogs) } : {}),
-    ...(searches.length > 0 ? { search: allResults(searches) } : {}),
-  });
+  const { bot, adapter, messenger, references, features } = buildBot(deps);
   const server = await startBotServer(
     {
       adapter,
       bot,
-      logger,
-      readiness: [{ name: 'store', check: () => store.ping() }, ...(deps.readiness ?? [])],
+      logger: deps.logger,
+      readiness: [{ name: 'store', check: () => deps.store.ping() }, ...(deps.readiness ?? [])],
     },
     listen.port,
     listen.host,
   );
-  return { server, adapter, bot, messenger, references, roles };
+  return { server, adapter, bot, messenger, references, features };
 }
 
-type DialogContinuation = NonNullable<BotDeps['continueDialog']>;
-type Search = NonNullable<BotDeps['search']>;
-
-function firstThatTakes(dialogs: DialogContinuation[]): DialogContinuation {
-  return async (context: TurnContext, services: TurnServices) => {
-    for (const dialog of dialogs) if (await dialog(context, services)) return true;
-    return false;
+/** Everything but the HTTP server: the bot as an adapter runs it (tests drive it without HTTP). */
+export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
+  const { config, logger, store, domain } = deps;
+  const adapter = createAdapter(config.botAuth, logger);
+  const references = new ConversationReferenceBook(store.conversations);
+  const messenger = new ProactiveMessenger(adapter, config.botAuth?.appId ?? '', references, logger);
+  const directory = new UserDirectory(store.kv, domain.roles);
+  const presenters = new PresenterRegistry(domain.kinds);
+  const requestCards = new RequestCards(domain.roles, directory, presenters);
+  const requestMeta = new RequestMetaBook(store.kv);
+  const dialogs = new CardDialogHost({
+    storage: store.botState,
+    idempotency: store.idempotency,
+    kv: store.kv,
+    cancelledCard: (context: TurnContext, flow?: string) => {
+      const { locale } = requiredTurnServices(context);
+      const text = flow ? t(locale, 'dialogs.cancelled', { flow }) : t(locale, 'dialogs.cancelledUntitled');
+      return renderCard('notice', { text }, locale);
+    },
+  });
+  const host: FeatureHost = {
+    store,
+    pc: deps.pc,
+    logger,
+    requests: domain.requests,
+    roles: domain.roles,
+    kinds: domain.kinds,
+    dialogs,
+    messenger,
+    directory,
+    requestCards,
+    requestMeta,
+    publishRequest: requestPublisher({
+      requests: domain.requests,
+      cards: requestCards,
+      meta: requestMeta,
+      messenger,
+      approvalsConversationId: config.approvals.conversationId,
+      logger,
+    }),
   };
-}
 
-function allResults(searches: Search[]): Search {
-  return async (context, services, dataset, queryText) =>
-    (await Promise.all(searches.map((search) => search(context, services, dataset, queryText)))).flat();
+  // The core feature lists every command (help, its buttons): known once all features are in.
+  const late: { features?: FeatureSet } = {};
+  const ready = (): FeatureSet => {
+    if (!late.features) throw new Error('features are not assembled yet');
+    return late.features;
+  };
+  const core = coreFeature({
+    served: () => ready().words.map((w) => w.id),
+    handlers: () => ready().commands,
+  });
+  const features = assembleFeatures([core, ...deps.features], host);
+  late.features = features;
+  for (const dialog of features.dialogs) dialogs.add(dialog);
+  for (const presenter of features.presenters) presenters.register(presenter);
+  const parser = new CommandParser(features.words, PLANNED_COMMANDS);
+
+  domain.attachNotifier(
+    new TeamsRequestNotifier({
+      messenger,
+      requests: store.requests,
+      cards: requestCards,
+      meta: requestMeta,
+      presenters,
+    }),
+  );
+
+  const bot = new AzurePlanOpsBot({
+    logger,
+    roles: domain.roles,
+    references,
+    directory,
+    allowedTenantIds: config.allowedTenantIds,
+    parser,
+    commands: features.commands,
+    verbs: features.verbs,
+    searches: features.searches,
+    continueDialog: (context, services) => continueCardDialog(dialogs, context, services),
+    help: (services, notice) =>
+      helpCard(
+        services,
+        features.words.map((w) => w.id),
+        notice,
+      ),
+  });
+  return { adapter, bot, messenger, references, features };
 }

@@ -1,37 +1,31 @@
 /**
- * Text commands: English and French aliases, matched case- and accent-insensitively.
- * `available: false` marks a command of the product that this version does not serve yet: it is
- * recognised (and says so) but hidden from the help card and the app manifest.
+ * Text commands. Each feature declares its commands with their English and French words; the
+ * parser is built from what the features registered, plus the product's commands that no feature
+ * serves yet (recognised, and answered "not available yet", never taken for a typo).
  */
-export const COMMANDS = {
-  help: { aliases: ['help', 'aide', '?'], available: true },
-  whoami: { aliases: ['whoami', 'quisuisje'], available: true },
-  buy: { aliases: ['buy', 'acheter'], available: true },
-  orders: { aliases: ['orders', 'commandes'], available: true },
-  order: { aliases: ['order', 'commande'], available: true },
-  plans: { aliases: ['plans', 'plan'], available: false },
-  suspend: { aliases: ['suspend', 'suspendre'], available: false },
-  reactivate: { aliases: ['reactivate', 'reactiver'], available: false },
-  upgrade: { aliases: ['upgrade', 'migrer'], available: false },
-  usage: { aliases: ['usage', 'consommation'], available: false },
-  budget: { aliases: ['budget'], available: false },
-  alerts: { aliases: ['alerts', 'alertes'], available: false },
-  invoices: { aliases: ['invoices', 'factures'], available: false },
-  recon: { aliases: ['recon', 'rapprochement'], available: false },
-  requests: { aliases: ['requests', 'demandes'], available: true },
-  audit: { aliases: ['audit'], available: false },
-} satisfies Record<string, { aliases: string[]; available: boolean }>;
-
-export type CommandId = keyof typeof COMMANDS;
-export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];
-
-export function isCommandAvailable(id: CommandId): boolean {
-  return COMMANDS[id].available;
+export interface CommandWords {
+  id: string;
+  /** Every word that names the command, in both languages; matched case- and accent-insensitively. */
+  aliases: readonly string[];
 }
 
+/** Commands of the product that this version does not serve yet. */
+export const PLANNED_COMMANDS: readonly CommandWords[] = [
+  { id: 'plans', aliases: ['plans', 'plan'] },
+  { id: 'suspend', aliases: ['suspend', 'suspendre'] },
+  { id: 'reactivate', aliases: ['reactivate', 'reactiver'] },
+  { id: 'upgrade', aliases: ['upgrade', 'migrer'] },
+  { id: 'usage', aliases: ['usage', 'consommation'] },
+  { id: 'budget', aliases: ['budget'] },
+  { id: 'alerts', aliases: ['alerts', 'alertes'] },
+  { id: 'invoices', aliases: ['invoices', 'factures'] },
+  { id: 'recon', aliases: ['recon', 'rapprochement'] },
+  { id: 'audit', aliases: ['audit'] },
+];
+
 export type ParsedCommand =
-  | { kind: 'command'; command: CommandId; args: string[]; argText: string }
-  | { kind: 'unknown'; text: string; suggestion?: CommandId }
+  | { kind: 'command'; command: string; args: string[]; argText: string }
+  | { kind: 'unknown'; text: string; suggestion?: string }
   | { kind: 'empty' };
 
 /** Lower case, accents removed ("Réactiver" → "reactiver"). */
@@ -42,41 +36,58 @@ export function normalizeWord(word: string): string {
     .toLowerCase();
 }
 
-const aliasIndex = new Map<string, CommandId>(
-  COMMAND_IDS.flatMap((id) => COMMANDS[id].aliases.map((alias) => [normalizeWord(alias), id] as const)),
-);
+export class CommandParser {
+  private readonly index = new Map<string, string>();
+  /** Aliases of the commands that are served (suggestions only point at those). */
+  private readonly served = new Map<string, string>();
 
-export function parseCommand(text: string | undefined | null): ParsedCommand {
-  const cleaned = (text ?? '')
-    .replace(/\u00a0/g, ' ')
-    .trim()
-    .replace(/^\/+/, '');
-  if (cleaned.length === 0) return { kind: 'empty' };
-  const [head, ...rest] = cleaned.split(/\s+/);
-  const command = aliasIndex.get(normalizeWord(head));
-  if (command) {
-    const argText = cleaned.slice(head.length).trim();
-    return { kind: 'command', command, args: rest, argText };
+  /** Throws when two commands claim one word. */
+  constructor(served: readonly CommandWords[], planned: readonly CommandWords[] = []) {
+    const servedIds = new Set(served.map((c) => c.id));
+    for (const command of [...served, ...planned.filter((p) => !servedIds.has(p.id))]) {
+      for (const alias of command.aliases) {
+        const word = normalizeWord(alias);
+        const owner = this.index.get(word);
+        if (owner !== undefined && owner !== command.id) {
+          throw new Error(`The word "${alias}" names two commands: ${owner} and ${command.id}`);
+        }
+        this.index.set(word, command.id);
+        if (servedIds.has(command.id)) this.served.set(word, command.id);
+      }
+    }
   }
-  return { kind: 'unknown', text: cleaned, suggestion: closestCommand(head) };
-}
 
-/** The command whose alias is nearest by edit distance, if it is near enough to be a typo. */
-export function closestCommand(word: string): CommandId | undefined {
-  const target = normalizeWord(word);
-  let best: { id: CommandId; distance: number } | undefined;
-  for (const [alias, id] of aliasIndex) {
-    if (!COMMANDS[id].available) continue;
-    const distance = editDistance(target, alias);
-    if (!best || distance < best.distance) best = { id, distance };
+  parse(text: string | undefined | null): ParsedCommand {
+    const cleaned = (text ?? '')
+      .replace(/\u00a0/g, ' ')
+      .trim()
+      .replace(/^\/+/, '');
+    if (cleaned.length === 0) return { kind: 'empty' };
+    const [head, ...rest] = cleaned.split(/\s+/);
+    const command = this.index.get(normalizeWord(head));
+    if (command) {
+      const argText = cleaned.slice(head.length).trim();
+      return { kind: 'command', command, args: rest, argText };
+    }
+    return { kind: 'unknown', text: cleaned, suggestion: this.closest(head) };
   }
-  if (!best) return undefined;
-  const tolerance = Math.max(1, Math.floor(target.length / 3));
-  return best.distance <= tolerance ? best.id : undefined;
+
+  /** The served command whose word is nearest by edit distance, if it is near enough to be a typo. */
+  closest(word: string): string | undefined {
+    const target = normalizeWord(word);
+    let best: { id: string; distance: number } | undefined;
+    for (const [alias, id] of this.served) {
+      const distance = editDistance(target, alias);
+      if (!best || distance < best.distance) best = { id, distance };
+    }
+    if (!best) return undefined;
+    const tolerance = Math.max(1, Math.floor(target.length / 3));
+    return best.distance <= tolerance ? best.id : undefined;
+  }
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
   );

@@ -10,7 +10,7 @@ import requests from './templates/requests.json';
 
 /** The cards of the purchase flow, its requests and orders (merged into `templates` by templates.ts). */
 export const purchaseTemplates = {
-  customerPicker: { template: customerPicker, strings: ['purchase', 'common'] },
+  customerPicker: { template: customerPicker, strings: ['customerPicker', 'common'] },
   catalogPicker: { template: catalogPicker, strings: ['purchase', 'common'] },
   purchaseNotice: { template: purchaseNotice, strings: ['purchase', 'common'] },
   mcaAttestation: { template: mcaAttestation, strings: ['purchase', 'common'] },

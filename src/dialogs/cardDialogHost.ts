@@ -21,6 +21,8 @@ export interface CardDialogHostDeps {
   storage: Storage;
   idempotency: IdempotencyRepository;
   kv: KeyValueRepository;
+  /** The card shown when a flow is cancelled (localized by the Teams side). */
+  cancelledCard(context: TurnContext, flow?: string): AdaptiveCard;
 }
 
 /** A step token stays taken this long: a replay within a day is refused by the claim too. */
@@ -30,9 +32,9 @@ const MAX_OFFERS = 100;
 const offersSchema = z.array(z.string());
 
 /**
- * Runs card dialogs turn by turn. Dialog state is per user AND conversation
- * (PrivateConversationState), so two people buying in one channel never share a dialog. A turn
- * whose submission was refused saves nothing.
+ * Runs card dialogs turn by turn: the one host of the bot, to which every feature adds its dialogs.
+ * Dialog state is per user AND conversation (PrivateConversationState), so two people buying in one
+ * channel never share a dialog. A turn whose submission was refused saves nothing.
  */
 export class CardDialogHost implements CardPromptServices {
   private readonly state: PrivateConversationState;
@@ -45,8 +47,13 @@ export class CardDialogHost implements CardPromptServices {
   }
 
   add(dialog: Dialog): this {
+    if (this.dialogSet.find(dialog.id)) throw new Error(`A dialog "${dialog.id}" is already added`);
     this.dialogSet.add(dialog);
     return this;
+  }
+
+  cancelledCard(context: TurnContext, flow?: string): AdaptiveCard {
+    return this.deps.cancelledCard(context, flow);
   }
 
   /** Starts `dialogId` for this user in this conversation, replacing any dialog they had going. */

@@ -5,7 +5,9 @@ import type { AdaptiveCard } from '../cards/render';
 import { presentCard, refuseSubmission } from './cardTurn';
 
 /** The verb of every card action a card dialog answers. */
-export const CARD_DIALOG_VERB = 'purchase.submit';
+export const CARD_DIALOG_VERB = 'dialog.submit';
+/** The action every prompt accepts: it ends the whole flow, here, for every dialog. */
+export const CANCEL_ACTION = 'cancel';
 
 /** What one input of a card may carry when a given action submits it. */
 export interface CardFieldRule {
@@ -24,8 +26,10 @@ export interface CardPromptOptions {
   card: AdaptiveCard;
   /** The step token the card's actions carry; one submission per token. */
   token: string;
-  /** Each action the card offers, with the rules of the inputs it submits. */
+  /** Each action the card offers, with the rules of the inputs it submits ('cancel' is always offered). */
   actions: Record<string, Record<string, CardFieldRule>>;
+  /** The flow's title, for the card that says it was cancelled. */
+  flow?: string;
 }
 
 export interface CardSubmission {
@@ -40,6 +44,8 @@ export interface CardPromptServices {
   claimToken(context: TurnContext, token: string): Promise<boolean>;
   /** Values a typeahead search (`application/search`) offered to this user in this conversation. */
   offered(context: TurnContext, dataset: string): Promise<string[]>;
+  /** The card that replaces a prompt when its flow is cancelled. */
+  cancelledCard(context: TurnContext, flow?: string): AdaptiveCard;
 }
 
 const submissionSchema = z
@@ -95,6 +101,11 @@ export class CardPrompt extends Dialog<CardPromptOptions> {
       refuseSubmission(dc.context);
       return Dialog.EndOfTurn;
     }
+    if (verdict.submission.action === CANCEL_ACTION) {
+      // Cancelling ends the flow and every dialog it runs in, whichever step it was at.
+      presentCard(dc.context, this.services.cancelledCard(dc.context, state.options.flow));
+      return dc.cancelAllDialogs(true);
+    }
     return dc.endDialog(verdict.submission);
   }
 
@@ -102,8 +113,12 @@ export class CardPrompt extends Dialog<CardPromptOptions> {
     const data = submittedData(context);
     const parsed = submissionSchema.safeParse(data);
     if (!parsed.success || parsed.data.token !== options.token) return { kind: 'refused' };
-    if (!Object.hasOwn(options.actions, parsed.data.action)) return { kind: 'refused' };
-    const rules = options.actions[parsed.data.action];
+    const actions: Record<string, Record<string, CardFieldRule>> = {
+      ...options.actions,
+      [CANCEL_ACTION]: {},
+    };
+    if (!Object.hasOwn(actions, parsed.data.action)) return { kind: 'refused' };
+    const rules = actions[parsed.data.action];
     const values: Record<string, string> = {};
     let incomplete = false;
     for (const [field, rule] of Object.entries(rules)) {

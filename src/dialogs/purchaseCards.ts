@@ -71,13 +71,14 @@ export function draftFacts(draft: PurchaseDraft, locale: Locale): Fact[] {
 
 export function customerPickerCard(
   locale: Locale,
-  input: { token: string; query: string; customers: CustomerSummary[]; notice?: string },
+  input: { token: string; title: string; query: string; customers: CustomerSummary[]; notice?: string },
 ): AdaptiveCard {
   const mode = input.query === '' ? 'ask' : input.customers.length === 0 ? 'none' : 'several';
   return renderCard(
     'customerPicker',
     {
       token: input.token,
+      title: input.title,
       query: input.query,
       mode,
       notice: input.notice ?? null,

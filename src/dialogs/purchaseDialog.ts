@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -7,40 +6,48 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { AdaptiveCard } from '../cards/render';
-import { pcErrorText, statusLabel, t } from '../i18n';
+import { statusLabel, t } from '../i18n';
 import type { PartnerCenterClient } from '../partnercenter';
-import type { ActionRequest, Store } from '../store';
+import type { ActionRequest } from '../store';
 import {
   checkPurchaseReadiness,
-  findCustomers,
   listAvailabilities,
-  namedCustomer,
   listAzureProducts,
   listSkus,
-  recordMcaAttestation,
+  PURCHASE_KIND,
+  type CustomerSummary,
   type PurchaseItem,
   type RequestService,
 } from '../workflows';
-import { errorSummary } from '../workflows/pcErrors';
-import type { RolePolicy } from '../workflows/roles';
-import { CardPrompt, type CardFieldRule, type CardPromptServices, type CardSubmission } from './cardPrompt';
-import { presentCard, type DialogTurn } from './cardTurn';
+import { CardPrompt, type CardPromptServices } from './cardPrompt';
+import type { DialogTurn } from './cardTurn';
+import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
+import {
+  autoChoice,
+  endWithCard,
+  PROMPT,
+  promptCard,
+  required,
+  submissionOf,
+  type Actions,
+} from './dialogSteps';
+import {
+  McaAttestationDialog,
+  type McaAttestationDeps,
+  type McaAttestationOptions,
+} from './mcaAttestationDialog';
 import {
   availabilityLabel,
   catalogPickerCard,
   confirmCard,
   currencyOf,
-  customerPickerCard,
-  mcaAttestationCard,
   noticeCard,
   type CatalogLevel,
   type PurchaseDraft,
 } from './purchaseCards';
 
-export interface PurchaseDialogDeps {
+export interface PurchaseDialogDeps extends McaAttestationDeps {
   pc: PartnerCenterClient;
-  store: Store;
-  roles: RolePolicy;
   requests: RequestService;
   prompts: CardPromptServices;
   turn(context: TurnContext): DialogTurn;
@@ -49,34 +56,21 @@ export interface PurchaseDialogDeps {
    * requester's own view of it.
    */
   publishRequest(context: TurnContext, request: ActionRequest): Promise<AdaptiveCard>;
-  /** Today as YYYY-MM-DD (the latest date an MCA attestation may carry). */
-  today?: () => string;
 }
 
 export interface PurchaseDialogOptions {
   query: string;
 }
 
-interface AttestationOptions {
-  customerName: string;
-  notice?: string;
-  values?: Record<string, string>;
-}
-
 const STEPS = 'purchase.steps';
-const MCA = 'purchase.mca';
-const PROMPT = 'purchase.card';
-const CUSTOMER_CHOICES = 15;
-/** The dataset of the customer picker's typeahead (`choices.data` in customerPicker.json). */
-export const CUSTOMER_DATASET = 'customers';
 
 type Step = WaterfallStepContext;
-type Actions = Record<string, Record<string, CardFieldRule>>;
 
 /**
- * `buy [customer]`: customer → checks before the catalog (legacy 0145P, existing Azure plan,
- * Microsoft Customer Agreement) → product → SKU → availability → confirmation. It ends where the
- * purchase request is created; approval and execution belong to the request's life cycle.
+ * `buy [customer]`: customer (the shared picker) → checks before the catalog (legacy 0145P,
+ * existing Azure plan, Microsoft Customer Agreement, attested on a card if need be) → product →
+ * SKU → availability → confirmation. It ends where the purchase request is created; approval and
+ * execution belong to the request's life cycle. Cancel is handled by the card prompt, for every step.
  */
 export class PurchaseDialog extends ComponentDialog {
   static readonly id = 'purchase';
@@ -84,10 +78,11 @@ export class PurchaseDialog extends ComponentDialog {
   constructor(private readonly deps: PurchaseDialogDeps) {
     super(PurchaseDialog.id);
     this.addDialog(new CardPrompt(PROMPT, deps.prompts));
+    this.addDialog(new CustomerPickerDialog(deps));
+    this.addDialog(new McaAttestationDialog(deps));
     this.addDialog(
       new WaterfallDialog(STEPS, [
-        this.findCustomer.bind(this),
-        this.chooseCustomer.bind(this),
+        this.pickCustomer.bind(this),
         this.checkReadiness.bind(this),
         this.handleExistingPlan.bind(this),
         this.pickProduct.bind(this),
@@ -97,60 +92,23 @@ export class PurchaseDialog extends ComponentDialog {
         this.submitRequest.bind(this),
       ]),
     );
-    this.addDialog(
-      new WaterfallDialog(MCA, [this.askAttestation.bind(this), this.recordAttestation.bind(this)]),
-    );
     this.initialDialogId = STEPS;
   }
 
-  private async findCustomer(step: Step): Promise<DialogTurnResult> {
-    const { correlationId, locale } = this.turn(step);
-    const draft = this.draft(step);
-    draft.query = ((step.options as Partial<PurchaseDialogOptions>).query ?? '').trim().slice(0, 100);
-    draft.customers =
-      draft.query === ''
-        ? []
-        : await findCustomers(this.deps.pc, draft.query, { correlationId, limit: CUSTOMER_CHOICES });
-    const named = namedCustomer(draft.customers, draft.query);
-    if (named) return step.next(auto({ customerId: named.id }));
-    return this.prompt(
-      step,
-      (token) => customerPickerCard(locale, { token, query: draft.query, customers: draft.customers }),
-      {
-        select: {
-          customerId: {
-            required: true,
-            oneOf: draft.customers.map((c) => c.id),
-            offeredBy: CUSTOMER_DATASET,
-          },
-        },
-        search: { search: { maxLength: 100 } },
-        cancel: {},
-      },
-    );
-  }
-
-  private async chooseCustomer(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return this.cancelled(step);
-    if (result.action === 'search') return step.replaceDialog(STEPS, { query: result.values.search });
-    const draft = this.draft(step);
-    const id = result.values.customerId;
-    const customer =
-      draft.customers.find((c) => c.id === id) ??
-      (await findCustomers(this.deps.pc, id, { correlationId: this.turn(step).correlationId, limit: 1 }))[0];
-    if (!customer) return step.replaceDialog(STEPS, { query: '' });
-    draft.customer = customer;
-    return step.next();
+  private async pickCustomer(step: Step): Promise<DialogTurnResult> {
+    const query = ((step.options as Partial<PurchaseDialogOptions>).query ?? '').trim();
+    const options: CustomerPickerOptions = { query, flow: this.flow(step) };
+    return step.beginDialog(CustomerPickerDialog.id, options);
   }
 
   private async checkReadiness(step: Step): Promise<DialogTurnResult> {
     const { correlationId, locale, logger } = this.turn(step);
     const draft = this.draft(step);
-    const customer = required(draft.customer);
+    const customer = required(step.result as CustomerSummary | undefined, 'the customer step');
+    draft.customer = customer;
     const names = { customerName: customer.companyName };
     if (!customer.country) {
-      return this.end(
+      return endWithCard(
         step,
         noticeCard(locale, { tone: 'error', paragraphs: [t(locale, 'purchase.catalog.noCountry', names)] }),
       );
@@ -163,7 +121,7 @@ export class PurchaseDialog extends ComponentDialog {
         subscriptionId: readiness.legacySubscription.id,
         status: statusLabel(locale, 'subscription', readiness.legacySubscription.status),
       };
-      return this.end(
+      return endWithCard(
         step,
         noticeCard(locale, {
           title: t(locale, 'purchase.legacy.title', names),
@@ -179,7 +137,7 @@ export class PurchaseDialog extends ComponentDialog {
         ...readiness.existingAzurePlan,
         status: statusLabel(locale, 'subscription', readiness.existingAzurePlan.status),
       };
-      return this.prompt(
+      return promptCard(
         step,
         (token) =>
           noticeCard(locale, {
@@ -196,102 +154,44 @@ export class PurchaseDialog extends ComponentDialog {
               { title: t(locale, 'purchase.cancel'), action: 'cancel', style: 'default' },
             ],
           }),
-        { continue: {}, cancel: {} },
+        { continue: {} },
+        this.flow(step),
       );
     }
-    return step.next(auto({}));
+    return step.next(autoChoice({}));
   }
 
   private async handleExistingPlan(step: Step): Promise<DialogTurnResult> {
-    if (submission(step).action === 'cancel') return this.cancelled(step);
     const draft = this.draft(step);
-    if (draft.mca !== 'missing') return step.next(auto({}));
+    if (draft.mca !== 'missing') return step.next(autoChoice({}));
     const turn = this.turn(step);
-    const customerName = required(draft.customer).companyName;
+    const customer = required(draft.customer);
     if (!turn.roles.includes('operator') && !turn.roles.includes('admin')) {
-      return this.end(
+      return endWithCard(
         step,
         noticeCard(turn.locale, {
           title: t(turn.locale, 'purchase.mca.title'),
           tone: 'warning',
           draft,
           paragraphs: [
-            t(turn.locale, 'purchase.mca.missing', { customerName }),
+            t(turn.locale, 'purchase.mca.missing', { customerName: customer.companyName }),
             t(turn.locale, 'purchase.mca.cannotAttest'),
           ],
         }),
       );
     }
-    const options: AttestationOptions = { customerName };
-    return step.beginDialog(MCA, options);
-  }
-
-  private async askAttestation(step: Step): Promise<DialogTurnResult> {
-    const options = step.options as AttestationOptions;
-    const { locale } = this.turn(step);
-    return this.prompt(
-      step,
-      (token) =>
-        mcaAttestationCard(locale, {
-          token,
-          customerName: options.customerName,
-          today: this.today(),
-          notice: options.notice,
-          values: options.values,
-        }),
-      {
-        attest: {
-          firstName: { required: true, maxLength: 100 },
-          lastName: { required: true, maxLength: 100 },
-          email: { required: true, maxLength: 200, pattern: EMAIL_PATTERN },
-          phoneNumber: { maxLength: 40, pattern: '[+0-9 ().-]{3,40}' },
-          dateAgreed: { required: true, pattern: '\\d{4}-\\d{2}-\\d{2}' },
-        },
-        cancel: {},
-      },
-    );
-  }
-
-  private async recordAttestation(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return step.endDialog(result);
-    const turn = this.turn(step);
-    const options = step.options as AttestationOptions;
-    const draft = this.parentDraft(step);
-    const { firstName, lastName, email, phoneNumber, dateAgreed } = result.values;
-    const outcome = await recordMcaAttestation(
-      { pc: this.deps.pc, store: this.deps.store, roles: this.deps.roles, logger: turn.logger },
-      {
-        customerId: required(draft?.customer).id,
-        caller: turn.caller,
-        contact: { firstName, lastName, email, ...(phoneNumber ? { phoneNumber } : {}) },
-        dateAgreed: `${dateAgreed}T00:00:00.000Z`,
-        correlationId: turn.correlationId,
-      },
-    );
-    if (!outcome.ok) {
-      const reason =
-        outcome.reason === 'forbidden'
-          ? t(turn.locale, 'purchase.mca.cannotAttest')
-          : outcome.error
-            ? pcErrorText(turn.locale, errorSummary(outcome.error))
-            : '';
-      const retry: AttestationOptions = {
-        ...options,
-        notice: t(turn.locale, 'purchase.mca.failed', { reason }),
-        values: result.values,
-      };
-      return step.replaceDialog(MCA, retry);
-    }
-    return step.endDialog({ action: 'attested', values: {} } satisfies CardSubmission);
+    const options: McaAttestationOptions = {
+      customerId: customer.id,
+      customerName: customer.companyName,
+      flow: this.flow(step),
+    };
+    return step.beginDialog(McaAttestationDialog.id, options);
   }
 
   private async pickProduct(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return this.cancelled(step);
     const draft = this.draft(step);
     const customer = required(draft.customer);
-    if (result.action === 'attested') {
+    if ((step.result as { attested?: boolean } | undefined)?.attested) {
       draft.notice = t(this.turn(step).locale, 'purchase.mca.recorded', {
         customerName: customer.companyName,
       });
@@ -305,8 +205,7 @@ export class PurchaseDialog extends ComponentDialog {
   }
 
   private async pickSku(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return this.cancelled(step);
+    const result = submissionOf(step);
     const draft = this.draft(step);
     draft.product = required(draft.products.find((p) => p.id === result.values.choice));
     draft.productAuto = result.auto;
@@ -319,8 +218,7 @@ export class PurchaseDialog extends ComponentDialog {
   }
 
   private async pickAvailability(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return this.cancelled(step);
+    const result = submissionOf(step);
     const draft = this.draft(step);
     const product = required(draft.product);
     draft.sku = required(draft.skus.find((s) => s.id === result.values.choice));
@@ -338,27 +236,29 @@ export class PurchaseDialog extends ComponentDialog {
   }
 
   private async confirm(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return this.cancelled(step);
+    const result = submissionOf(step);
     const draft = this.draft(step);
     draft.availability = required(draft.availabilities.find((a) => a.id === result.values.choice));
     draft.availabilityAuto = result.auto;
     const sku = required(draft.sku);
     const { locale } = this.turn(step);
-    return this.prompt(step, (token) => confirmCard(locale, { token, draft }), {
-      submit: {
-        billingCycle: { oneOf: sku.billingCycles },
-        quantity: {
-          integer: { min: sku.minimumQuantity, max: Math.max(sku.minimumQuantity, sku.maximumQuantity) },
+    return promptCard(
+      step,
+      (token) => confirmCard(locale, { token, draft }),
+      {
+        submit: {
+          billingCycle: { oneOf: sku.billingCycles },
+          quantity: {
+            integer: { min: sku.minimumQuantity, max: Math.max(sku.minimumQuantity, sku.maximumQuantity) },
+          },
         },
       },
-      cancel: {},
-    });
+      this.flow(step),
+    );
   }
 
   private async submitRequest(step: Step): Promise<DialogTurnResult> {
-    const result = submission(step);
-    if (result.action === 'cancel') return this.cancelled(step);
+    const result = submissionOf(step);
     const turn = this.turn(step);
     const draft = this.draft(step);
     const customer = required(draft.customer);
@@ -380,20 +280,23 @@ export class PurchaseDialog extends ComponentDialog {
       quantity: result.values.quantity ? Number(result.values.quantity) : sku.minimumQuantity,
       ...(availability.segment ? { segment: availability.segment } : {}),
     };
-    const created = await this.deps.requests.createPurchase({
+    const created = await this.deps.requests.create({
+      kind: PURCHASE_KIND,
       caller: turn.caller,
-      item,
+      customerId: customer.id,
+      customerName: customer.companyName,
+      payload: { item },
       conversationKey: step.context.activity.conversation.id,
       correlationId: turn.correlationId,
     });
     if (!created.ok) {
       const text =
-        created.reason === 'forbidden'
-          ? t(turn.locale, 'purchase.ended.forbidden')
-          : t(turn.locale, 'purchase.ended.invalidItem', { issues: created.issues.join('; ') });
-      return this.end(step, noticeCard(turn.locale, { tone: 'error', draft, paragraphs: [text] }));
+        created.reason === 'invalid-payload'
+          ? t(turn.locale, 'purchase.ended.invalidItem', { issues: created.issues.join('; ') })
+          : t(turn.locale, 'purchase.ended.forbidden');
+      return endWithCard(step, noticeCard(turn.locale, { tone: 'error', draft, paragraphs: [text] }));
     }
-    return this.end(step, await this.deps.publishRequest(step.context, created.request));
+    return endWithCard(step, await this.deps.publishRequest(step.context, created.request));
   }
 
   /** A catalog step: nothing → the dialog ends; one choice → taken and shown; several → a picker. */
@@ -409,35 +312,14 @@ export class PurchaseDialog extends ComponentDialog {
         customerName: required(draft.customer).companyName,
         step: t(locale, `purchase.facts.${level}`),
       });
-      return this.end(step, noticeCard(locale, { tone: 'warning', draft, paragraphs: [text] }));
+      return endWithCard(step, noticeCard(locale, { tone: 'warning', draft, paragraphs: [text] }));
     }
-    if (choices.length === 1) return step.next(auto({ choice: choices[0].value }));
-    return this.prompt(step, (token) => catalogPickerCard(locale, { token, level, draft, choices }), {
-      select: { choice: { required: true, oneOf: choices.map((c) => c.value) } },
-      cancel: {},
-    });
-  }
-
-  private prompt(
-    step: Step,
-    render: (token: string) => AdaptiveCard,
-    actions: Actions,
-  ): Promise<DialogTurnResult> {
-    const token = randomUUID();
-    const card = render(token);
-    const draft = this.draft(step);
-    delete draft.notice;
-    return step.beginDialog(PROMPT, { card, token, actions });
-  }
-
-  private cancelled(step: Step): Promise<DialogTurnResult> {
-    const { locale } = this.turn(step);
-    return this.end(step, noticeCard(locale, { paragraphs: [t(locale, 'purchase.ended.cancelled')] }));
-  }
-
-  private end(step: Step, card: AdaptiveCard): Promise<DialogTurnResult> {
-    presentCard(step.context, card);
-    return step.endDialog();
+    if (choices.length === 1) return step.next(autoChoice({ choice: choices[0].value }));
+    const actions: Actions = { select: { choice: { required: true, oneOf: choices.map((c) => c.value) } } };
+    const card = (token: string) => catalogPickerCard(locale, { token, level, draft, choices });
+    const shown = promptCard(step, card, actions, this.flow(step));
+    delete draft.notice; // shown once, on this card
+    return shown;
   }
 
   private scope(step: Step): { country: string; customerId: string; correlationId: string } {
@@ -455,34 +337,11 @@ export class PurchaseDialog extends ComponentDialog {
     return values.draft;
   }
 
-  /** The MCA waterfall runs inside the component: the draft is on the main waterfall's instance. */
-  private parentDraft(step: Step): PurchaseDraft | undefined {
-    const main = step.stack.find((instance) => instance.id === STEPS);
-    return (main?.state as { values?: { draft?: PurchaseDraft } } | undefined)?.values?.draft;
+  private flow(step: Step): string {
+    return t(this.turn(step).locale, 'purchase.title');
   }
 
   private turn(step: Step): DialogTurn {
     return this.deps.turn(step.context);
   }
-
-  private today(): string {
-    return this.deps.today?.() ?? new Date().toISOString().slice(0, 10);
-  }
-}
-
-const EMAIL_PATTERN = "[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}";
-
-function auto(values: Record<string, string>): CardSubmission {
-  return { action: 'select', values, auto: true };
-}
-
-function submission(step: Step): CardSubmission {
-  const result = step.result as CardSubmission | undefined;
-  return result ?? { action: 'select', values: {}, auto: true };
-}
-
-function required<T>(value: T | undefined | null): T {
-  if (value === undefined || value === null)
-    throw new Error('purchase dialog: a step ran without what it needs');
-  return value;
 }

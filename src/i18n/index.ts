@@ -2,17 +2,19 @@ import i18next from 'i18next';
 import enBot from './locales/en/bot.json';
 import enPartnerCenter from './locales/en/partnercenter.json';
 import enPurchase from './locales/en/purchase.json';
+import enRequests from './locales/en/requests.json';
 import frBot from './locales/fr/bot.json';
 import frPartnerCenter from './locales/fr/partnercenter.json';
 import frPurchase from './locales/fr/purchase.json';
+import frRequests from './locales/fr/requests.json';
 
 export type Locale = 'en' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 /** The catalogs, one JSON file per area; deep-merged per locale. */
 const catalogs: Record<Locale, readonly Record<string, unknown>[]> = {
-  en: [enBot, enPartnerCenter, enPurchase],
-  fr: [frBot, frPartnerCenter, frPurchase],
+  en: [enBot, enPartnerCenter, enRequests, enPurchase],
+  fr: [frBot, frPartnerCenter, frRequests, frPurchase],
 };
 
 function deepMerge(

@@ -1,137 +1,76 @@
-import type { Storage, TurnContext } from 'botbuilder';
-import { CardDialogHost } from '../../dialogs/cardDialogHost';
-import { CARD_DIALOG_VERB } from '../../dialogs/cardPrompt';
+import { renderCard } from '../../cards/render';
 import { PurchaseDialog } from '../../dialogs/purchaseDialog';
-import type { Logger } from '../../logging';
-import type { PartnerCenterClient } from '../../partnercenter';
-import type { Store } from '../../store';
-import type { RequestNotifier } from '../../workflows/notifier';
-import type { RequestService } from '../../workflows/requestService';
-import type { RolePolicy } from '../../workflows/roles';
-import { orderCommand, ordersCommand } from '../handlers/orders';
-import {
-  buyCommand,
-  continuePurchaseDialog,
-  purchaseSubmitVerb,
-  requestPublisher,
-  searchCustomers,
-} from '../handlers/purchase';
-import { RequestCards, RequestMetaBook } from '../handlers/requestCards';
-import { requestVerbs, requestsCommand } from '../handlers/requests';
-import type { CommandHandler, CommandHandlers, VerbHandler, VerbHandlers } from '../handlers/types';
-import type { ProactiveMessenger } from '../proactive';
-import { TeamsRequestNotifier } from '../requestNotifier';
-import { requiredTurnServices, type TurnServices } from '../turnServices';
-import { UserDirectory } from './userDirectory';
+import { t } from '../../i18n';
+import { PURCHASE_KIND, purchaseProgress } from '../../workflows';
+import type { CommandHandler } from '../handlers/types';
+import type { KindPresenter } from '../presenters/presenter';
+import { toActivity } from '../proactive';
+import { requiredTurnServices } from '../turnServices';
+import type { FeatureDefinition } from './feature';
 
-export interface PurchaseFeatureDeps {
-  store: Store;
-  pc: PartnerCenterClient;
-  requests: RequestService;
-  messenger: ProactiveMessenger;
-  roles: RolePolicy;
-  logger: Logger;
-  /** A Teams channel id: every purchase request also opens a thread there. */
-  approvalsConversationId?: string;
-  /** botbuilder Storage for dialog state (store.botState). */
-  dialogStorage: Storage;
-}
+/** The purchase request, in words: its title and what its conversation is told as it goes. */
+export const purchasePresenter: KindPresenter = {
+  kind: PURCHASE_KIND,
+  title: (request, locale) => t(locale, 'kinds.purchase.title', { customerName: request.customerName }),
+  message(request, notice, locale) {
+    const progress = purchaseProgress(request);
+    const customerName = request.customerName;
+    if (notice.event === 'progress' && notice.milestone === 'order-placed') {
+      return t(locale, 'kinds.purchase.messages.orderPlaced', {
+        customerName,
+        orderIds: progress.orders.map((o) => o.id).join(', '),
+      });
+    }
+    if (notice.event === 'succeeded') {
+      const none = t(locale, 'kinds.purchase.messages.none');
+      const ids = progress.result?.azureSubscriptionIds ?? [];
+      return t(locale, 'kinds.purchase.messages.succeeded', {
+        customerName,
+        planSubscriptionId: progress.result?.planSubscriptionId ?? none,
+        azureSubscriptionIds: ids.length > 0 ? ids.join(', ') : none,
+      });
+    }
+    return undefined;
+  },
+};
 
-export interface PurchaseFeature {
-  commands: CommandHandlers;
-  verbs: VerbHandlers;
-  continueDialog: (context: TurnContext, services: TurnServices) => Promise<boolean>;
-  search: (
-    context: TurnContext,
-    services: TurnServices,
-    dataset: string,
-    queryText: string,
-  ) => Promise<Array<{ title: string; value: string }>>;
-  notifier: RequestNotifier;
-}
-
-/**
- * Issue #4, the Teams side: `buy` (the purchase dialog), the request card and its verbs
- * (approve, reject, cancel, per-user refresh), `requests`, `order` and `orders`, the customer
- * typeahead, and the notifier that keeps request cards current and reports the order's outcome.
- */
-export function createPurchaseFeature(deps: PurchaseFeatureDeps): PurchaseFeature {
-  const { store, pc, requests, roles, logger } = deps;
-  const directory = new UserDirectory(store.kv, roles);
-  const cards = new RequestCards(roles, directory);
-  const meta = new RequestMetaBook(store.kv);
-  const host = new CardDialogHost({
-    storage: deps.dialogStorage,
-    idempotency: store.idempotency,
-    kv: store.kv,
-  });
-  host.add(
-    new PurchaseDialog({
-      pc,
-      store,
-      roles,
-      requests,
-      prompts: host,
-      turn: requiredTurnServices,
-      publishRequest: requestPublisher({
-        requests,
-        cards,
-        meta,
-        messenger: deps.messenger,
-        approvalsConversationId: deps.approvalsConversationId,
-        logger,
-        services: requiredTurnServices,
-      }),
-    }),
-  );
-
-  const purchaseDeps = { host, directory, pc };
-  const requestDeps = { requests, roles, cards };
-  const orderDeps = { pc, store, logger };
-
-  // Every way in records who the user is (their MRI), so that request cards can address approvers.
-  const remembering =
-    (handler: CommandHandler): CommandHandler =>
-    async (request) => {
-      await directory.remember(request.context);
-      await handler(request);
+/** `buy [customer]` / `acheter [client]`: the purchase dialog, then a purchase request. */
+export const purchaseFeature: FeatureDefinition = {
+  name: 'purchase',
+  commands: [{ id: 'buy', aliases: ['buy', 'acheter'] }],
+  create(host) {
+    const buy: CommandHandler = async ({ context, services, argText }) => {
+      if (!services.roles.includes('operator')) {
+        const text = t(services.locale, 'errors.forbidden', {
+          role: t(services.locale, 'roles.operator'),
+          correlationId: services.correlationId,
+        });
+        await context.sendActivity(
+          toActivity({ card: renderCard('notice', { text, tone: 'error' }, services.locale) }),
+        );
+        return;
+      }
+      const outcome = await host.dialogs.begin(context, PurchaseDialog.id, { query: argText });
+      if (outcome.status === 'card') {
+        await context.sendActivity(
+          toActivity({ card: outcome.card, text: t(services.locale, 'purchase.title') }),
+        );
+      }
     };
-  const rememberingVerb =
-    (handler: VerbHandler): VerbHandler =>
-    async (request) => {
-      await directory.remember(request.context);
-      return handler(request);
+    return {
+      commands: { buy },
+      dialogs: [
+        new PurchaseDialog({
+          pc: host.pc,
+          store: host.store,
+          roles: host.roles,
+          requests: host.requests,
+          prompts: host.dialogs,
+          turn: requiredTurnServices,
+          publishRequest: host.publishRequest,
+        }),
+      ],
+      presenters: [purchasePresenter],
     };
-
-  const verbs: VerbHandlers = Object.fromEntries(
-    Object.entries({
-      [CARD_DIALOG_VERB]: purchaseSubmitVerb(purchaseDeps),
-      ...requestVerbs(requestDeps),
-    }).map(([verb, handler]) => [verb, rememberingVerb(handler)]),
-  );
-
-  return {
-    commands: {
-      buy: remembering(buyCommand(purchaseDeps)),
-      requests: remembering(requestsCommand(requestDeps)),
-      order: remembering(orderCommand(orderDeps)),
-      orders: remembering(ordersCommand(orderDeps)),
-    },
-    verbs,
-    async continueDialog(context, turn) {
-      await directory.remember(context);
-      return continuePurchaseDialog(purchaseDeps, context, turn);
-    },
-    async search(context, turn, dataset, queryText) {
-      await directory.remember(context);
-      return searchCustomers(purchaseDeps, context, turn, dataset, queryText);
-    },
-    notifier: new TeamsRequestNotifier({
-      messenger: deps.messenger,
-      requests: store.requests,
-      cards,
-      meta,
-      logger,
-    }),
-  };
-}
+  },
+};

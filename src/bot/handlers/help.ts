@@ -2,37 +2,39 @@ import { CardFactory } from 'botbuilder';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { t } from '../../i18n';
-import { COMMAND_IDS, isCommandAvailable, type CommandId } from '../commands';
 import { invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
 import type { TurnServices } from '../turnServices';
-import type { CommandHandler, CommandHandlers, VerbHandler } from './types';
+import type { CommandHandler, VerbHandler } from './types';
 
-const BUTTON_COMMANDS: CommandId[] = ['buy', 'whoami'];
+/** Commands offered as buttons on the help card, when served. */
+const BUTTON_COMMANDS: Record<string, string> = { buy: 'help.buyButton', whoami: 'help.whoamiButton' };
 
-export function helpCard(services: TurnServices, notice?: string): AdaptiveCard {
+/** The help card: every command served, in the reader's language. */
+export function helpCard(services: TurnServices, served: readonly string[], notice?: string): AdaptiveCard {
   const { locale } = services;
-  const commands = COMMAND_IDS.filter(isCommandAvailable).map((id) => ({
+  const commands = served.map((id) => ({
     usage: t(locale, `commands.${id}.usage`),
     description: t(locale, `commands.${id}.description`),
   }));
-  const buttons = BUTTON_COMMANDS.filter(isCommandAvailable).map((command) => ({
-    command,
-    title: t(locale, command === 'buy' ? 'help.buyButton' : 'help.whoamiButton'),
-  }));
+  const buttons = Object.keys(BUTTON_COMMANDS)
+    .filter((id) => served.includes(id))
+    .map((command) => ({ command, title: t(locale, BUTTON_COMMANDS[command]) }));
   return renderCard('help', { commands, buttons, notice: notice ?? null }, locale);
 }
 
-export const helpCommand: CommandHandler = async ({ context, services }) => {
-  await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(services))] });
-};
+export function helpCommand(served: () => readonly string[]): CommandHandler {
+  return async ({ context, services }) => {
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(services, served()))] });
+  };
+}
 
-const RunCommandData = z.object({ command: z.enum(COMMAND_IDS as [CommandId, ...CommandId[]]) });
+const RunCommandData = z.object({ command: z.string().min(1).max(40) });
 
 /** A help-card button runs its command as if typed; the card itself stays as it is. */
-export function runCommandVerb(commands: CommandHandlers): VerbHandler {
+export function runCommandVerb(commands: () => ReadonlyMap<string, CommandHandler>): VerbHandler {
   return async ({ context, services, data }) => {
     const parsed = RunCommandData.safeParse(data);
-    const handler = parsed.success ? commands[parsed.data.command] : undefined;
+    const handler = parsed.success ? commands().get(parsed.data.command) : undefined;
     if (!parsed.success || !handler) return invokeInvalidSubmission(services);
     await handler({ context, services, args: [], argText: '' });
     return invokeMessage(t(services.locale, `commands.${parsed.data.command}.title`));

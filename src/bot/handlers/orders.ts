@@ -12,7 +12,7 @@ import {
   type OrderSummary,
 } from '../../workflows/orders';
 import type { TurnServices } from '../turnServices';
-import { formatInstant } from './requestCards';
+import { formatInstant } from '../presenters/presenter';
 import type { CommandHandler } from './types';
 
 export interface OrderHandlerDeps {
@@ -143,7 +143,7 @@ export function orderCommand(deps: OrderHandlerDeps): CommandHandler {
 function orderFacts(order: OrderSummary, locale: Locale): Array<{ title: string; value: string }> {
   const facts = [
     { title: t(locale, 'orders.status'), value: statusLabel(locale, 'order', order.status) },
-    { title: t(locale, 'orders.created'), value: formatInstant(order.creationDate) },
+    { title: t(locale, 'orders.created'), value: formatInstant(order.creationDate, locale) },
   ];
   if (order.billingCycle)
     facts.push({

@@ -1,26 +1,13 @@
 import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
-import { billingCycleLabel, pcErrorText, t, type Locale } from '../../i18n';
+import { hasKey, pcErrorText, t, type Locale } from '../../i18n';
 import type { ActionRequest, KeyValueRepository } from '../../store';
-import { purchasePayloadSchema } from '../../workflows/purchasePayload';
 import type { Caller, RolePolicy } from '../../workflows/roles';
 import type { UserDirectory } from '../features/userDirectory';
+import { formatInstant, type PresenterRegistry, type WordedFact } from '../presenters/presenter';
 
 export type RequestView = 'approver' | 'requester' | 'readonly' | 'rejecting';
 export type RequestOrigin = 'card' | 'list';
-
-interface Fact {
-  title: string;
-  value: string;
-}
-
-const resultSchema = z
-  .object({
-    planSubscriptionId: z.string().optional(),
-    azureSubscriptionIds: z.array(z.string()).default([]),
-    orders: z.array(z.object({ id: z.string() }).passthrough()).default([]),
-  })
-  .passthrough();
 
 const metaSchema = z.object({
   locale: z.enum(['en', 'fr']),
@@ -45,6 +32,7 @@ export class RequestMetaBook {
 export function viewOf(request: ActionRequest, caller: Caller, roles: RolePolicy): RequestView {
   if (request.state !== 'requested') return 'readonly';
   if (isRequester(request, caller)) return 'requester';
+  if (hasApproved(request, caller)) return 'readonly';
   if (roles.has(caller, 'approver') || roles.has(caller, 'admin')) return 'approver';
   return 'readonly';
 }
@@ -54,10 +42,11 @@ export function decisionRefusal(
   request: ActionRequest,
   caller: Caller,
   roles: RolePolicy,
-): 'not-approver' | 'own-request' | 'not-pending' | undefined {
-  if (!roles.has(caller, 'approver') && !roles.has(caller, 'admin')) return 'not-approver';
+): 'not-approver' | 'own-request' | 'not-pending' | 'already-approved' | undefined {
   if (isRequester(request, caller)) return 'own-request';
+  if (!roles.has(caller, 'approver') && !roles.has(caller, 'admin')) return 'not-approver';
   if (request.state !== 'requested') return 'not-pending';
+  if (hasApproved(request, caller)) return 'already-approved';
   return undefined;
 }
 
@@ -67,11 +56,9 @@ function isRequester(request: ActionRequest, caller: Caller): boolean {
   );
 }
 
-export function formatInstant(epochMs: number | string | undefined): string {
-  if (epochMs === undefined) return '—';
-  const date = new Date(epochMs);
-  if (Number.isNaN(date.getTime())) return String(epochMs);
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+function hasApproved(request: ActionRequest, caller: Caller): boolean {
+  const id = caller.aadObjectId?.toLowerCase();
+  return id !== undefined && request.approvals.some((a) => a.id.toLowerCase() === id);
 }
 
 export function stateTone(state: ActionRequest['state']): 'good' | 'bad' | 'info' {
@@ -81,87 +68,67 @@ export function stateTone(state: ActionRequest['state']): 'good' | 'bad' | 'info
   return 'info';
 }
 
-/** Orders, plan and Azure subscriptions a purchase request has produced so far. */
-export function purchaseOutcome(request: ActionRequest): {
-  orderIds: string[];
-  planSubscriptionId?: string;
-  azureSubscriptionIds: string[];
-} {
-  const payload = purchasePayloadSchema.safeParse(request.payload);
-  const placed = payload.success ? (payload.data.execution?.orders ?? []).map((o) => o.id) : [];
-  const result = resultSchema.safeParse(request.result ?? {});
-  const fromResult = result.success ? result.data.orders.map((o) => o.id) : [];
-  return {
-    orderIds: [...new Set([...placed, ...fromResult])],
-    ...(result.success && result.data.planSubscriptionId
-      ? { planSubscriptionId: result.data.planSubscriptionId }
-      : {}),
-    azureSubscriptionIds: result.success ? result.data.azureSubscriptionIds : [],
-  };
-}
-
-export function requestFacts(request: ActionRequest, locale: Locale): Fact[] {
-  const facts: Fact[] = [];
-  const payload = purchasePayloadSchema.safeParse(request.payload);
-  if (payload.success) {
-    const { item } = payload.data;
-    facts.push(
-      { title: t(locale, 'purchase.facts.customer'), value: `${item.customerName} (${item.country})` },
-      { title: t(locale, 'purchase.facts.product'), value: item.productTitle },
-      { title: t(locale, 'purchase.facts.sku'), value: item.skuTitle },
-      { title: t(locale, 'purchase.facts.catalogItemId'), value: item.catalogItemId },
-      {
-        title: t(locale, 'purchase.facts.billingCycle'),
-        value: billingCycleLabel(locale, item.billingCycle),
-      },
-      { title: t(locale, 'purchase.facts.quantity'), value: String(item.quantity) },
-    );
-  } else {
-    facts.push({ title: t(locale, 'purchase.facts.customer'), value: request.customerName });
-  }
-  facts.push(
-    { title: t(locale, 'request.facts.requester'), value: request.requesterName },
-    { title: t(locale, 'request.facts.created'), value: formatInstant(request.createdAt) },
-  );
+/** The facts of a request card: the kind's own, then who asked, who decided, and how it ended. */
+export function requestFacts(
+  request: ActionRequest,
+  locale: Locale,
+  presenters: PresenterRegistry,
+): WordedFact[] {
+  const facts: WordedFact[] = [...presenters.kindFacts(request, locale)];
+  const common = (key: string, value: string) =>
+    facts.push({ title: t(locale, `request.facts.${key}`), value });
+  common('requester', request.requesterName);
+  common('created', formatInstant(request.createdAt, locale));
   if (request.state === 'requested' && request.expiresAt !== undefined) {
-    facts.push({ title: t(locale, 'request.facts.expires'), value: formatInstant(request.expiresAt) });
+    common('expires', formatInstant(request.expiresAt, locale));
   }
-  if (request.approverName)
-    facts.push({ title: t(locale, 'request.facts.approver'), value: request.approverName });
-  if (request.reason) facts.push({ title: t(locale, 'request.facts.reason'), value: request.reason });
-  const outcome = purchaseOutcome(request);
-  if (outcome.orderIds.length > 0) {
-    facts.push({ title: t(locale, 'request.facts.orders'), value: outcome.orderIds.join(', ') });
+  const needed = request.policy?.approvers ?? 1;
+  if (needed > 1 || (request.state === 'requested' && request.approvals.length > 0)) {
+    common(
+      'approvals',
+      t(locale, 'request.approvalsSoFar', {
+        count: request.approvals.length,
+        needed,
+        names: request.approvals.map((a) => a.name).join(', ') || t(locale, 'common.none'),
+      }),
+    );
   }
-  if (outcome.planSubscriptionId) {
-    facts.push({ title: t(locale, 'request.facts.planSubscription'), value: outcome.planSubscriptionId });
-  }
-  if (outcome.azureSubscriptionIds.length > 0) {
-    facts.push({
-      title: t(locale, 'request.facts.azureSubscriptions'),
-      value: outcome.azureSubscriptionIds.join(', '),
-    });
-  }
+  if (request.approverName && needed <= 1) common('approver', request.approverName);
+  if (request.reason) common('reason', request.reason);
   if (request.state === 'failed' && request.error) {
-    facts.push({
-      title: t(locale, 'request.facts.error'),
-      value: `${pcErrorText(locale, request.error)} (${request.error.code})`,
-    });
+    const reason =
+      request.error.code === 'internal'
+        ? t(locale, 'request.internalError')
+        : pcErrorText(locale, request.error);
+    common('error', `${reason} (${request.error.code})`);
+    for (const blocker of request.error.blockers ?? []) {
+      const what = hasKey(locale, `blockers.${blocker.type}`)
+        ? t(locale, `blockers.${blocker.type}`)
+        : blocker.type;
+      common('blocker', [what, blocker.name ?? blocker.id, blocker.detail].filter(Boolean).join(' · '));
+    }
+    if (request.error.errorId) common('errorId', request.error.errorId);
   }
-  facts.push({ title: t(locale, 'request.facts.requestId'), value: request.id });
+  common('requestId', request.id);
   return facts;
 }
 
 /**
- * The request card. The shared card (what the message shows to everyone) is the read-only view
- * with a `refresh` naming the requester and the approvers, whose clients then fetch their own
- * view (`request.refresh`) with the buttons they may use.
+ * The request card, the same for every kind (the kind's presenter gives its title and facts). The
+ * shared card (what the message shows to everyone) is the read-only view with a `refresh` naming the
+ * requester and the approvers, whose clients then fetch their own view (`request.refresh`) with the
+ * buttons they may use.
  */
 export class RequestCards {
   constructor(
     private readonly roles: RolePolicy,
     private readonly directory: UserDirectory,
+    private readonly presenters: PresenterRegistry,
   ) {}
+
+  title(request: ActionRequest, locale: Locale): string {
+    return this.presenters.title(request, locale);
+  }
 
   async shared(request: ActionRequest, locale: Locale): Promise<AdaptiveCard> {
     return this.render(request, locale, { view: 'readonly', origin: 'card' });
@@ -192,7 +159,8 @@ export class RequestCards {
       'request',
       {
         requestId: request.id,
-        customerName: request.customerName,
+        version: request.version,
+        heading: this.title(request, locale),
         state: request.state,
         stateLabel: t(locale, `request.states.${request.state}`),
         tone: stateTone(request.state),
@@ -201,7 +169,7 @@ export class RequestCards {
         origin: options.origin,
         refresh: waiting && userIds.length > 0,
         userIds,
-        facts: requestFacts(request, locale),
+        facts: requestFacts(request, locale, this.presenters),
       },
       locale,
     );

@@ -3,19 +3,13 @@ import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { t } from '../../i18n';
 import type { ActionRequest } from '../../store';
-import { MAX_REJECTION_REASON_LENGTH, type RequestService } from '../../workflows/requestService';
-import { purchasePayloadSchema } from '../../workflows/purchasePayload';
+import { MAX_REJECTION_REASON_LENGTH, type RequestService } from '../../workflows/requests/service';
 import type { RolePolicy } from '../../workflows/roles';
 import { invokeCard, invokeError, invokeInvalidSubmission } from '../invokeResponses';
+import { formatInstant } from '../presenters/presenter';
 import type { TurnServices } from '../turnServices';
-import {
-  decisionRefusal,
-  formatInstant,
-  viewOf,
-  type RequestCards,
-  type RequestOrigin,
-} from './requestCards';
-import type { CommandHandler, VerbHandler, VerbHandlers, VerbRequest } from './types';
+import { decisionRefusal, viewOf, type RequestCards, type RequestOrigin } from './requestCards';
+import type { CommandHandler, VerbHandler, VerbRequest } from './types';
 
 export interface RequestHandlerDeps {
   requests: RequestService;
@@ -27,23 +21,26 @@ const LIST_LIMIT = 10;
 
 const requestAction = z.object({
   requestId: z.string().uuid(),
+  /** The version of the request the card showed: an action on an older card changes nothing. */
+  version: z.coerce.number().int().positive(),
   origin: z.enum(['card', 'list']).default('card'),
 });
+const refreshAction = requestAction.extend({ version: z.coerce.number().int().positive().optional() });
 const rejectConfirm = requestAction.extend({
   reason: z.string().trim().min(1).max(MAX_REJECTION_REASON_LENGTH),
 });
 
-type Answer = (
-  request: VerbRequest,
-  action: z.infer<typeof requestAction>,
-) => Promise<AdaptiveCardInvokeResponse>;
+type Action = z.infer<typeof refreshAction>;
+
+type Answer = (request: VerbRequest, action: Action) => Promise<AdaptiveCardInvokeResponse>;
 
 /**
- * The request card's verbs. The caller and their roles come from the activity (TurnServices),
- * never from card data; the domain refuses what the caller may not do and the refusal is shown
- * on the card the caller clicked.
+ * The request card's verbs, the same for every kind. The caller and their roles come from the
+ * activity (TurnServices), never from card data; the domain refuses what the caller may not do and
+ * the refusal is shown on the card the caller clicked. Only the clicker's card is answered here:
+ * every other card is updated afterwards from the notice the change stored.
  */
-export function requestVerbs(deps: RequestHandlerDeps): VerbHandlers {
+export function requestVerbs(deps: RequestHandlerDeps): Record<string, VerbHandler> {
   const answer = (origin: RequestOrigin, services: TurnServices, request: ActionRequest, notice?: string) =>
     respond(deps, services, request, origin, notice);
 
@@ -54,16 +51,26 @@ export function requestVerbs(deps: RequestHandlerDeps): VerbHandlers {
   };
 
   const approve: Answer = async ({ services }, action) => {
-    const outcome = await deps.requests.approve(action.requestId, services.caller, services.correlationId);
-    if (outcome.ok)
-      return answer(action.origin, services, outcome.request, t(services.locale, 'request.done.approved'));
-    return refusal(deps, services, action, outcome.reason, outcome.request);
+    const outcome = await deps.requests.approve(action.requestId, services.caller, services.correlationId, {
+      expectedVersion: action.version,
+    });
+    if (!outcome.ok) return refusal(deps, services, action, outcome.reason, outcome.request);
+    const notice = outcome.complete
+      ? t(services.locale, 'request.done.approved')
+      : t(services.locale, 'request.done.approvalRecorded', {
+          count: outcome.request.approvals.length,
+          needed: outcome.request.policy?.approvers ?? 1,
+        });
+    return answer(action.origin, services, outcome.request, notice);
   };
 
   const reject: Answer = async ({ services }, action) => {
     const request = await deps.requests.get(action.requestId);
     if (!request) return notFound(services);
-    const refused = decisionRefusal(request, services.caller, deps.roles);
+    const refused =
+      request.version !== action.version
+        ? 'stale-card'
+        : decisionRefusal(request, services.caller, deps.roles);
     if (refused) return refusal(deps, services, action, refused, request);
     const card = await deps.cards.forCaller(request, services.caller, services.locale, {
       rejecting: true,
@@ -73,45 +80,44 @@ export function requestVerbs(deps: RequestHandlerDeps): VerbHandlers {
   };
 
   const cancel: Answer = async ({ services }, action) => {
-    const outcome = await deps.requests.cancel(action.requestId, services.caller, services.correlationId);
+    const outcome = await deps.requests.cancel(action.requestId, services.caller, services.correlationId, {
+      expectedVersion: action.version,
+    });
     if (outcome.ok)
       return answer(action.origin, services, outcome.request, t(services.locale, 'request.done.cancelled'));
     return refusal(deps, services, action, outcome.reason, outcome.request);
   };
 
-  const confirmReject: VerbHandler = async ({ services, data }) => {
+  const confirmReject: Answer = async ({ services, data }, action) => {
     const parsed = rejectConfirm.safeParse(data);
-    if (!parsed.success) {
-      const action = requestAction.safeParse(data);
-      if (!action.success) return invokeInvalidSubmission(services);
-      return refusal(deps, services, action.data, 'invalid-reason');
-    }
-    const action = parsed.data;
+    if (!parsed.success) return refusal(deps, services, action, 'invalid-reason');
     const outcome = await deps.requests.reject(
       action.requestId,
       services.caller,
-      action.reason,
+      parsed.data.reason,
       services.correlationId,
+      { expectedVersion: action.version },
     );
     if (outcome.ok)
       return answer(action.origin, services, outcome.request, t(services.locale, 'request.done.rejected'));
     return refusal(deps, services, action, outcome.reason, outcome.request);
   };
 
-  const parsing =
-    (handler: Answer): VerbHandler =>
+  /** Parses the card data; an action that changes something names the version its card showed. */
+  const guarded =
+    (handler: Answer, options: { changes: boolean }): VerbHandler =>
     async (request) => {
-      const parsed = requestAction.safeParse(request.data);
+      const parsed = (options.changes ? requestAction : refreshAction).safeParse(request.data);
       if (!parsed.success) return invokeInvalidSubmission(request.services);
       return handler(request, parsed.data);
     };
 
   return {
-    'request.refresh': parsing(refresh),
-    'request.approve': parsing(approve),
-    'request.reject': parsing(reject),
-    'request.rejectConfirm': confirmReject,
-    'request.cancel': parsing(cancel),
+    'request.refresh': guarded(refresh, { changes: false }),
+    'request.approve': guarded(approve, { changes: true }),
+    'request.reject': guarded(reject, { changes: true }),
+    'request.rejectConfirm': guarded(confirmReject, { changes: true }),
+    'request.cancel': guarded(cancel, { changes: true }),
   };
 }
 
@@ -132,14 +138,13 @@ export async function requestsListCard(
   const open = await deps.requests.listOpen({ limit: LIST_LIMIT + 1 });
   const shown = open.slice(0, LIST_LIMIT);
   const requests = shown.map((request) => {
-    const payload = purchasePayloadSchema.safeParse(request.payload);
-    const product = payload.success ? payload.data.item.productTitle : request.kind;
     const view = viewOf(request, caller, deps.roles);
     const button = (verb: string, key: string, style: string) => ({
       title: t(locale, key),
       verb,
       style,
       requestId: request.id,
+      version: request.version,
     });
     const buttons =
       view === 'approver'
@@ -151,11 +156,11 @@ export async function requestsListCard(
           ? [button('request.cancel', 'request.cancel', 'destructive')]
           : [];
     return {
-      heading: t(locale, 'requestsList.item', { customerName: request.customerName, product }),
+      heading: deps.cards.title(request, locale),
       facts: [
         { title: t(locale, 'request.facts.state'), value: t(locale, `request.states.${request.state}`) },
         { title: t(locale, 'request.facts.requester'), value: request.requesterName },
-        { title: t(locale, 'request.facts.created'), value: formatInstant(request.createdAt) },
+        { title: t(locale, 'request.facts.created'), value: formatInstant(request.createdAt, locale) },
         { title: t(locale, 'request.facts.requestId'), value: request.id },
       ],
       buttons,
@@ -182,7 +187,7 @@ async function respond(
 async function refusal(
   deps: RequestHandlerDeps,
   services: TurnServices,
-  action: z.infer<typeof requestAction>,
+  action: Action,
   reason: string,
   known?: ActionRequest,
 ): Promise<AdaptiveCardInvokeResponse> {

@@ -1,5 +1,4 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import type { CommandId } from '../commands';
 import type { TurnServices } from '../turnServices';
 
 export interface CommandRequest {
@@ -10,7 +9,6 @@ export interface CommandRequest {
 }
 
 export type CommandHandler = (request: CommandRequest) => Promise<void>;
-export type CommandHandlers = Partial<Record<CommandId, CommandHandler>>;
 
 export interface VerbRequest {
   context: TurnContext;
@@ -21,4 +19,10 @@ export interface VerbRequest {
 }
 
 export type VerbHandler = (request: VerbRequest) => Promise<AdaptiveCardInvokeResponse>;
-export type VerbHandlers = Record<string, VerbHandler>;
+
+/** Answers an `application/search` (Input.ChoiceSet typeahead through Data.Query) for one dataset. */
+export type SearchHandler = (
+  context: TurnContext,
+  services: TurnServices,
+  queryText: string,
+) => Promise<Array<{ title: string; value: string }>>;

@@ -241,7 +241,7 @@ describe('the bot, used through the Agents Playground as Megan (requester) and A
       threadMessage.messageId,
       actionOf(adelesView, { verb: 'request.approve' }),
     );
-    expect(textOf(approved)).toContain('Approved. I am ordering it from Partner Center.');
+    expect(textOf(approved)).toContain('Approved. I am carrying it out with Partner Center.');
     expect(textOf(approved)).toContain('Adele Vance');
 
     // The order is placed in the background; Megan is told in her chat.
@@ -249,14 +249,10 @@ describe('the bot, used through the Agents Playground as Megan (requester) and A
       /^Order .+ placed with Partner Center for Contoso France/.test(m.text ?? ''),
     );
     expect(placed.conversationId).toBe(personalChat);
-    await harness.executor.drain();
-
-    // Simulated time passes; the order watcher sees the order complete.
+    // Simulated time passes; the next order poll sees the order complete.
     await harness.simulator.advanceClock(5_000);
-    expect((await harness.watcher.tick({ correlationId: 'playground-e2e' })).completed).toBe(1);
-    const done = await harness.requests.get(requestId);
-    expect(done?.state).toBe('succeeded');
-    const { planSubscriptionId } = z.object({ planSubscriptionId: z.string() }).parse(done?.result);
+    const done = await harness.until(requestId, (r) => r.state === 'succeeded');
+    const { planSubscriptionId } = z.object({ planSubscriptionId: z.string() }).parse(done.result);
 
     const completion = await inMegansChat((m) => (m.text ?? '').includes('is ready'));
     expect(completion.text).toContain('The Azure plan of Contoso France is ready.');

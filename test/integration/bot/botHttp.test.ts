@@ -1,9 +1,10 @@
-import { startBotApp, type BotApp } from '../../../src/bot/app';
+import type { BotApp } from '../../../src/bot/app';
 import { ProactiveMessenger, connectorRetryPolicy } from '../../../src/bot/proactive';
 import { parseConfig } from '../../../src/config';
 import { silentLogger } from '../../../src/logging';
 import { createStore, type Store } from '../../../src/store';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
+import { startTestBot } from '../../support/testBot';
 import {
   APPROVER,
   GENERAL_CHANNEL,
@@ -60,7 +61,7 @@ describe('bot over HTTP (Teams-shaped activities, fake connector)', () => {
     connector = await startFakeConnector();
     store = await createStore({ sqlitePath: ':memory:' });
     const config = parseConfig({});
-    app = await startBotApp({ config, logger: silentLogger(), store }, { port: 0, host: '127.0.0.1' });
+    app = await startTestBot({ config, store });
   });
 
   afterAll(async () => {
@@ -185,6 +186,31 @@ describe('bot over HTTP (Teams-shaped activities, fake connector)', () => {
     expect(JSON.stringify(result.json)).toContain("n'est pas reconnue");
   });
 
+  it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString'])(
+    'answers a verb named like a built-in object property (%s) as an unknown action, not a 500',
+    async (verb) => {
+      const invoke = await post(cardAction(verb, {}, { serviceUrl: connector.serviceUrl }));
+      expect(invoke.status).toBe(400);
+      expect(invoke.json).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+      expect(JSON.stringify(invoke.json)).toContain('This card action is not recognised');
+      // The same verb in an Action.Submit (a message whose value carries it).
+      const submit = await post({
+        ...personalMessage('', { serviceUrl: connector.serviceUrl }),
+        text: undefined,
+        value: { verb },
+      });
+      expect(submit.status).toBe(200);
+      await connector.waitForSent(1);
+      expect(String(connector.sent()[0].text)).toContain('This card action is not recognised');
+    },
+  );
+
+  it('answers a command named like a built-in object property with the help card', async () => {
+    await post(personalMessage('constructor', { serviceUrl: connector.serviceUrl }));
+    await connector.waitForSent(1);
+    expect(cardText(cardOf(connector.sent()[0]))).toContain("I don't know");
+  });
+
   it('refuses a forged help-card button', async () => {
     const result = await post(
       cardAction('command.run', { command: 'rm -rf' }, { serviceUrl: connector.serviceUrl }),
@@ -256,6 +282,22 @@ describe('bot over HTTP (Teams-shaped activities, fake connector)', () => {
     expect(sent[1].path).toContain(`/activities/${activityId}`);
   });
 
+  it('reports a proactive send that failed to its caller, instead of swallowing it', async () => {
+    const activity = personalMessage('help', { serviceUrl: connector.serviceUrl });
+    await post(activity);
+    await connector.waitForSent(1);
+    connector.clear();
+    const key = (activity.conversation as { id: string }).id;
+    connector.failNext(403, 1);
+    const messenger = new ProactiveMessenger(app.adapter, '', app.references, silentLogger());
+    await expect(messenger.send(key, { text: 'Order completed' })).rejects.toMatchObject({ statusCode: 403 });
+    expect(connector.sent()).toHaveLength(0);
+    // The conversation is fine again: the next send goes through.
+    await expect(messenger.send(key, { text: 'Order completed' })).resolves.toMatchObject({
+      activityId: expect.stringMatching(/^activity-/),
+    });
+  });
+
   it('starts a new thread in a channel from its stored root', async () => {
     await post(channelMessageWithMention('help', { serviceUrl: connector.serviceUrl }));
     await connector.waitForSent(1);
@@ -289,7 +331,7 @@ describe('bot over HTTP with Bot Framework credentials', () => {
       MicrosoftAppType: 'SingleTenant',
       MicrosoftAppTenantId: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
     });
-    const app = await startBotApp({ config, logger: silentLogger(), store }, { port: 0, host: '127.0.0.1' });
+    const app = await startTestBot({ config, store });
     // CloudAdapter reports refused tokens on console.error; keep them out of the test output.
     const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
@@ -316,10 +358,7 @@ describe('turn errors', () => {
   it('tells the user a short localized message with the correlation id when a turn fails', async () => {
     const connector = await startFakeConnector();
     const store = await createStore({ sqlitePath: ':memory:' });
-    const app = await startBotApp(
-      { config: parseConfig({}), logger: silentLogger(), store },
-      { port: 0, host: '127.0.0.1' },
-    );
+    const app = await startTestBot({ config: parseConfig({}), store });
     try {
       await store.close(); // the next turn cannot save its conversation reference
       await fetch(`${app.server.url}/api/messages`, {
@@ -342,10 +381,7 @@ describe('graceful shutdown', () => {
   it('stops taking activities but finishes the turns in flight before closing', async () => {
     const connector = await startFakeConnector();
     const store = await createStore({ sqlitePath: ':memory:' });
-    const app = await startBotApp(
-      { config: parseConfig({}), logger: silentLogger(), store },
-      { port: 0, host: '127.0.0.1' },
-    );
+    const app = await startTestBot({ config: parseConfig({}), store });
     const url = `${app.server.url}/api/messages`;
     const send = (text: string) =>
       fetch(url, {

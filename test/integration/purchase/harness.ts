@@ -1,10 +1,11 @@
+import { composeDomain, type Domain } from '../../../src/app/domain';
+import { APP_FEATURES } from '../../../src/app/features';
 import { startBotApp, type BotApp } from '../../../src/bot/app';
-import { composePurchase } from '../../../src/bot/features/composePurchase';
 import { parseConfig } from '../../../src/config';
 import { silentLogger, type Logger } from '../../../src/logging';
 import type { PartnerCenterClient } from '../../../src/partnercenter';
-import { createStore, type Store } from '../../../src/store';
-import type { OrderWatcher, PurchaseExecutor, RequestService } from '../../../src/workflows';
+import { createStore, type ActionRequest, type Store } from '../../../src/store';
+import type { RequestService } from '../../../src/workflows';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
 import { SimulatorHarness } from '../partnercenter/simulatorHarness';
 
@@ -13,6 +14,8 @@ export interface PurchaseHarnessOptions {
   approvalsConversationId?: string;
   /** Simulated time from checkout to a completed order (default 1 s). */
   orderCompletionDelayMs?: number;
+  /** More environment for parseConfig (APPROVAL_POLICY, …). */
+  env?: Record<string, string>;
   logger?: Logger;
 }
 
@@ -21,20 +24,28 @@ export interface PurchaseHarness {
   simulator: SimulatorHarness;
   store: Store;
   pc: PartnerCenterClient;
+  domain: Domain;
   requests: RequestService;
-  executor: PurchaseExecutor;
-  watcher: OrderWatcher;
   app: BotApp;
   /** POSTs an activity to /api/messages, as the Bot Connector does. */
   post(
     activity: Record<string, unknown>,
   ): Promise<{ status: number; json: Record<string, unknown> | undefined; ms: number }>;
+  /** Works every task that is due now (request runs, order polls, notices), until none is left. */
+  settle(): Promise<void>;
+  /** Keeps working due tasks until the request satisfies `done` (polls wait a few milliseconds). */
+  until(
+    requestId: string,
+    done: (request: ActionRequest) => boolean,
+    timeoutMs?: number,
+  ): Promise<ActionRequest>;
   close(): Promise<void>;
 }
 
 /**
- * The composition main.ts makes (composePurchase + startBotApp), with loopback stand-ins for
- * Microsoft's cloud: the Partner Center simulator, a fake Bot Connector, and a real SQLite store.
+ * The composition main.ts makes (composeDomain + startBotApp with the app's features), with loopback
+ * stand-ins for Microsoft's cloud: the Partner Center simulator, a fake Bot Connector, and a real
+ * SQLite store.
  */
 export async function startPurchaseHarness(options: PurchaseHarnessOptions = {}): Promise<PurchaseHarness> {
   const logger = options.logger ?? silentLogger();
@@ -43,31 +54,35 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
     orderCompletionDelayMs: options.orderCompletionDelayMs ?? 1_000,
   });
   const store = await createStore({ sqlitePath: ':memory:' });
-  const config = parseConfig(
-    options.approvalsConversationId ? { APPROVALS_CONVERSATION_ID: options.approvalsConversationId } : {},
-  );
+  const config = parseConfig({
+    ...(options.approvalsConversationId
+      ? { APPROVALS_CONVERSATION_ID: options.approvalsConversationId }
+      : {}),
+    ...options.env,
+  });
   const pc = simulator.client();
-  const { requests, executor, watcher, feature } = composePurchase({
+  const domain = composeDomain({
     store,
     pc,
     logger,
     config,
-    instanceId: 'purchase-harness',
-    executor: { firstOrderPollMs: 1, retryDelaysMs: [10, 20, 40] },
+    node: 'purchase-harness',
+    tuning: { retryDelaysMs: [10, 20, 40], firstOrderPollMs: 5, maxOrderPollMs: 40 },
   });
   const app = await startBotApp(
-    { config, logger, store, features: [feature] },
+    { config, logger, store, pc, domain, features: APP_FEATURES },
     { port: 0, host: '127.0.0.1' },
   );
+  await domain.start();
+  const settle = () => domain.queue.tick();
 
   return {
     connector,
     simulator,
     store,
     pc,
-    requests,
-    executor,
-    watcher,
+    domain,
+    requests: domain.requests,
     app,
     async post(activity) {
       const started = performance.now();
@@ -84,9 +99,25 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
         ms,
       };
     },
+    settle,
+    async until(requestId, done, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await settle();
+        const request = await store.requests.get(requestId);
+        if (request && done(request)) {
+          await settle();
+          return request;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`request ${requestId} did not get there: ${JSON.stringify(request?.state)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
     async close() {
       await app.server.close(1_000);
-      await executor.drain();
+      await domain.close();
       await pc.close();
       await simulator.close();
       await store.close();

@@ -24,7 +24,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
   });
 
   afterEach(async () => {
-    await harness.executor.drain();
+    await harness.settle();
   });
 
   afterAll(async () => {
@@ -77,6 +77,15 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
 
   async function customerId(name: string): Promise<string> {
     return (await harness.simulator.customer(name)).id;
+  }
+
+  /** A request card's action as the card showing the request's current version carries it. */
+  async function requestAction(
+    verb: string,
+    requestId: string,
+  ): Promise<Record<string, unknown> & { verb: string }> {
+    const request = await harness.requests.get(requestId);
+    return { verb, requestId, version: request?.version ?? 0, origin: 'card' };
   }
 
   it('takes a purchase from "buy contoso" to a completed Azure plan, as two Teams users', async () => {
@@ -175,18 +184,17 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       {},
       'approved',
     );
-    expect(textOf(approved.card)).toContain('Approved. I am ordering it from Partner Center.');
-    await harness.executor.drain();
+    expect(textOf(approved.card)).toContain('Approved. I am carrying it out with Partner Center.');
+    await harness.settle();
     const placed = await harness.requests.get(requestId);
     expect(placed?.state).toBe('executing');
     expect(t.sentHere().some((s) => s.method === 'POST' && /Order .* placed/.test(s.text ?? ''))).toBe(true);
 
-    // The order completes (simulated time), the watcher notices, everyone's card says so.
+    // The order completes (simulated time), the next poll notices, everyone's card says so.
     await harness.simulator.advanceClock(5_000);
-    expect((await harness.watcher.tick({ correlationId: 'test-tick' })).completed).toBe(1);
-    const done = await harness.requests.get(requestId);
-    expect(done?.state).toBe('succeeded');
-    const result = done?.result as { planSubscriptionId: string; azureSubscriptionIds: string[] };
+    const done = await harness.until(requestId, (r) => r.state === 'succeeded');
+    expect(done.state).toBe('succeeded');
+    const result = done.result as { planSubscriptionId: string; azureSubscriptionIds: string[] };
     const completion = t.sentHere().find((s) => s.method === 'POST' && (s.text ?? '').includes('is ready'));
     expect(completion?.text).toContain(result.planSubscriptionId);
     const lastUpdate = t
@@ -222,14 +230,15 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const t = thread();
     await t.say(APPROVER, 'requests');
     const { cardId, requestId } = await submitRequest(t, 'Contoso France');
-    const approve = { verb: 'request.approve', requestId, origin: 'card' };
+    const approve = await requestAction('request.approve', requestId);
     const answers = await Promise.all(Array.from({ length: 10 }, () => t.click(APPROVER, cardId, approve)));
     expect(answers.every((a) => a.status === 200 && a.card)).toBe(true);
-    expect(answers.filter((a) => textOf(a.card).includes('Approved. I am ordering it'))).toHaveLength(1);
-    expect(answers.filter((a) => textOf(a.card).includes('no longer waiting for a decision'))).toHaveLength(
-      9,
-    );
-    await harness.executor.drain();
+    expect(answers.filter((a) => textOf(a.card).includes('Approved. I am carrying it out'))).toHaveLength(1);
+    // The nine others acted on a card that no longer showed the request as it was.
+    expect(
+      answers.filter((a) => /no longer waiting for a decision|card was out of date/.test(textOf(a.card))),
+    ).toHaveLength(9);
+    await harness.settle();
     const france = await customerId('Contoso France');
     const log = await harness.simulator.requests();
     const checkouts = log.filter(
@@ -240,11 +249,31 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     expect(audit.filter((a) => a.action === 'request.approve')).toHaveLength(1);
   });
 
+  it('answers the approver’s click before it updates the other cards, and updates them once Teams answers', async () => {
+    const t = thread();
+    await t.say(APPROVER, 'requests');
+    const { cardId, requestId } = await submitRequest(t, 'Contoso France');
+    const before = t.sentHere().filter((s) => s.method === 'PUT' && s.id === cardId).length;
+    const release = harness.connector.hold(); // Teams does not answer the bot's calls for now
+    try {
+      const approved = await t.click(APPROVER, cardId, await requestAction('request.approve', requestId));
+      expect(approved.status).toBe(200);
+      expect(textOf(approved.card)).toContain('Approved. I am carrying it out with Partner Center.');
+      expect(t.sentHere().filter((s) => s.method === 'PUT' && s.id === cardId)).toHaveLength(before);
+    } finally {
+      release();
+    }
+    await harness.settle();
+    const updates = t.sentHere().filter((s) => s.method === 'PUT' && s.id === cardId);
+    expect(updates.length).toBeGreaterThan(before);
+    expect(textOf(updates.at(-1)?.card)).toContain('Adele Vance');
+  });
+
   it('refuses the requester approving their own request, even an approver, and a non-approver approving', async () => {
     const t = thread();
     await t.say(REQUESTER, 'requests');
     const { cardId, requestId } = await submitRequest(t, 'Contoso France', APPROVER);
-    const approve = { verb: 'request.approve', requestId, origin: 'card' };
+    const approve = await requestAction('request.approve', requestId);
 
     const own = await t.click(APPROVER, cardId, approve, {}, 'own approval (refused)');
     expect(own.status).toBe(200);
@@ -265,7 +294,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const asked = await t.click(
       APPROVER,
       cardId,
-      { verb: 'request.reject', requestId, origin: 'card' },
+      await requestAction('request.reject', requestId),
       {},
       'reject (asks reason)',
     );
@@ -284,6 +313,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const stored = await harness.requests.get(requestId);
     expect(stored?.state).toBe('rejected');
     expect(stored?.reason).toBe('Wrong customer');
+    await harness.settle(); // the other cards are updated after the click is answered
     const update = t
       .sentHere()
       .filter((s) => s.method === 'PUT' && s.id === cardId)
@@ -292,7 +322,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     expect(update?.card?.refresh).toBeUndefined();
     const told = t.sentHere().find((s) => s.method === 'POST' && (s.text ?? '').includes('rejected'));
     expect(told?.text).toBe(
-      'Adele Vance rejected the Azure plan purchase for Contoso France: Wrong customer. Nothing was ordered.',
+      'Adele Vance rejected Azure plan purchase for Contoso France: Wrong customer. Nothing was changed.',
     );
   });
 
@@ -308,7 +338,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     );
     expect(textOf(cancelled.card)).toContain('Cancelled');
     expect((await harness.requests.get(requestId))?.state).toBe('cancelled');
-    const again = await t.click(APPROVER, cardId, { verb: 'request.approve', requestId, origin: 'card' });
+    const again = await t.click(APPROVER, cardId, await requestAction('request.approve', requestId));
     expect(textOf(again.card)).toContain('no longer waiting for a decision');
   });
 
@@ -365,7 +395,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const { cardId, requestId } = await submitRequest(t, 'Contoso France');
     const [list] = await t.say(APPROVER, 'requests');
     const listCard = required(list.card);
-    expect(textOf(listCard)).toContain('Contoso France: Microsoft Azure plan');
+    expect(textOf(listCard)).toContain('Azure plan purchase for Contoso France');
     const approve = actionOf(listCard, { verb: 'request.approve' });
     expect(approve.requestId).toBe(requestId);
     const [megansList] = await t.say(REQUESTER, 'demandes');
@@ -374,8 +404,9 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
 
     const answer = await t.click(APPROVER, list.id, approve, {}, 'approved from the list');
     expect(textOf(answer.card)).toContain('Open requests');
-    expect(textOf(answer.card)).toContain('Approved. I am ordering it from Partner Center.');
+    expect(textOf(answer.card)).toContain('Approved. I am carrying it out with Partner Center.');
     expect((await harness.requests.get(requestId))?.state).not.toBe('requested');
+    await harness.settle();
     // The request's own card is updated for everyone too.
     expect(
       t
@@ -561,8 +592,8 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       code: '900329',
     });
     const { cardId, requestId } = await submitRequest(t, 'Woodgrove Bank');
-    await t.click(APPROVER, cardId, { verb: 'request.approve', requestId, origin: 'card' });
-    await harness.executor.drain();
+    await t.click(APPROVER, cardId, await requestAction('request.approve', requestId));
+    await harness.settle();
     const failed = await harness.requests.get(requestId);
     expect(failed?.state).toBe('failed');
     expect(failed?.error?.code).toBe('13605');
@@ -610,15 +641,16 @@ describe('the request card in an approvals channel', () => {
     const approved = await thread.click(APPROVER, `activity-${threadActivity}`, {
       verb: 'request.approve',
       requestId,
+      version: (await harness.requests.get(requestId))?.version ?? 0,
     });
     expect(textOf(approved.card)).toContain('Approved');
-    await harness.executor.drain();
+    await harness.settle();
     const inThread = thread
       .sentHere()
       .filter((s) => s.method === 'PUT' && s.id === `activity-${threadActivity}`);
     const inGeneral = general.sentHere().filter((s) => s.method === 'PUT' && s.id === pickerId);
-    expect(textOf(inThread.pop()?.card)).toContain('Ordering from Partner Center');
-    expect(textOf(inGeneral.pop()?.card)).toContain('Ordering from Partner Center');
+    expect(textOf(inThread.pop()?.card)).toContain('In progress with Partner Center');
+    expect(textOf(inGeneral.pop()?.card)).toContain('In progress with Partner Center');
     // The outcome is reported where the request was made.
     expect(general.sentHere().some((s) => s.method === 'POST' && /Order .* placed/.test(s.text ?? ''))).toBe(
       true,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateManifest } from './teamsSchemas';
 import { fillPlaceholders, SANDBOX_BOT_ID, SANDBOX_TEAMS_APP_ID } from '../../../scripts/packageApp';
-import { COMMAND_IDS, isCommandAvailable, parseCommand, type CommandId } from '../../../src/bot/commands';
+import { appCommandParser, servedCommandWords } from '../../../src/app/features';
 import { COMMAND_WORDS, readAppPackageText, readManifest } from './manifestFiles';
 
 const TEAMS_LIMITS = { commandsPerList: 10, titleLength: 32, descriptionLength: 128 };
@@ -87,19 +87,21 @@ describe('appPackage/manifest.json', () => {
   });
 
   it('offers only commands the bot serves today, help first in every list', () => {
+    const parser = appCommandParser();
+    const served = servedCommandWords().map((c) => c.id);
     for (const list of readManifest().bots[0].commandLists) {
       expect(list.commands[0].title).toBe('help');
       for (const command of list.commands) {
         expect(Object.keys(COMMAND_WORDS)).toContain(command.title);
-        expect(parseCommand(command.title)).toMatchObject({ kind: 'command', command: command.title });
-        expect(isCommandAvailable(command.title as CommandId)).toBe(true);
+        expect(parser.parse(command.title)).toMatchObject({ kind: 'command', command: command.title });
+        expect(served).toContain(command.title);
       }
     }
   });
 
   it('offers every command the bot serves in the personal scope', () => {
     const personal = readManifest().bots[0].commandLists.find((l) => l.scopes.includes('personal'));
-    const available = COMMAND_IDS.filter(isCommandAvailable);
-    expect(personal?.commands.map((c) => c.title).sort()).toEqual([...available].sort());
+    const served = servedCommandWords().map((c) => c.id);
+    expect(personal?.commands.map((c) => c.title).sort()).toEqual([...served].sort());
   });
 });

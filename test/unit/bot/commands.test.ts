@@ -1,10 +1,7 @@
-import {
-  COMMAND_IDS,
-  COMMANDS,
-  closestCommand,
-  normalizeWord,
-  parseCommand,
-} from '../../../src/bot/commands';
+import { appCommandParser, servedCommandWords } from '../../../src/app/features';
+import { CommandParser, normalizeWord, PLANNED_COMMANDS } from '../../../src/bot/commands';
+
+const parser = appCommandParser();
 
 describe('command parsing', () => {
   it.each([
@@ -17,11 +14,11 @@ describe('command parsing', () => {
     ['consommation Coho', 'usage'],
     ['/help', 'help'],
   ])('"%s" is the %s command', (text, command) => {
-    expect(parseCommand(text)).toMatchObject({ kind: 'command', command });
+    expect(parser.parse(text)).toMatchObject({ kind: 'command', command });
   });
 
   it('keeps the arguments with their original case and spacing', () => {
-    expect(parseCommand('  buy   Contoso France ')).toEqual({
+    expect(parser.parse('  buy   Contoso France ')).toEqual({
       kind: 'command',
       command: 'buy',
       args: ['Contoso', 'France'],
@@ -30,22 +27,32 @@ describe('command parsing', () => {
   });
 
   it('reports an empty message as empty', () => {
-    expect(parseCommand('   ')).toEqual({ kind: 'empty' });
-    expect(parseCommand(undefined)).toEqual({ kind: 'empty' });
+    expect(parser.parse('   ')).toEqual({ kind: 'empty' });
+    expect(parser.parse(undefined)).toEqual({ kind: 'empty' });
   });
 
-  it('suggests the nearest available command for a typo and nothing for gibberish', () => {
-    expect(parseCommand('hepl')).toEqual({ kind: 'unknown', text: 'hepl', suggestion: 'help' });
-    expect(closestCommand('whoamii')).toBe('whoami');
-    expect(closestCommand('xyzzyplugh')).toBeUndefined();
+  it('suggests the nearest served command for a typo and nothing for gibberish', () => {
+    expect(parser.parse('hepl')).toEqual({ kind: 'unknown', text: 'hepl', suggestion: 'help' });
+    expect(parser.closest('whoamii')).toBe('whoami');
+    expect(parser.closest('xyzzyplugh')).toBeUndefined();
   });
 
   it('removes accents and case', () => {
     expect(normalizeWord('RÉACTIVER')).toBe('reactiver');
   });
 
-  it('has no alias shared by two commands', () => {
-    const aliases = COMMAND_IDS.flatMap((id) => COMMANDS[id].aliases.map(normalizeWord));
-    expect(new Set(aliases).size).toBe(aliases.length);
+  it('has no word shared by two commands of the product', () => {
+    const words = [...servedCommandWords(), ...PLANNED_COMMANDS].flatMap((c) => c.aliases.map(normalizeWord));
+    expect(new Set(words).size).toBe(words.length);
+  });
+
+  it('refuses two commands that claim one word, whatever its case or accents', () => {
+    expect(
+      () =>
+        new CommandParser([
+          { id: 'reactivate', aliases: ['réactiver'] },
+          { id: 'restart', aliases: ['REACTIVER'] },
+        ]),
+    ).toThrow(/"REACTIVER" names two commands: reactivate and restart/);
   });
 });

@@ -20,6 +20,7 @@ const samples: Record<CardName, Record<string, unknown>> = {
   notice: { title: 'Heads up', text: 'Something happened', tone: 'error', correlationId: '1234' },
   customerPicker: {
     token: 'f1c2',
+    title: 'Buy an Azure plan',
     mode: 'several',
     query: 'contoso',
     notice: null,
@@ -72,7 +73,8 @@ const samples: Record<CardName, Record<string, unknown>> = {
   },
   request: {
     requestId: 'r1',
-    customerName: 'Contoso France',
+    version: 3,
+    heading: 'Azure plan purchase for Contoso France',
     state: 'requested',
     stateLabel: 'Waiting for approval',
     tone: 'info',
@@ -102,7 +104,9 @@ const samples: Record<CardName, Record<string, unknown>> = {
       {
         heading: 'Contoso France: Microsoft Azure plan',
         facts: [{ title: 'State', value: 'Waiting for approval' }],
-        buttons: [{ title: 'Approve', verb: 'request.approve', style: 'positive', requestId: 'r1' }],
+        buttons: [
+          { title: 'Approve', verb: 'request.approve', style: 'positive', requestId: 'r1', version: 3 },
+        ],
       },
     ],
   },

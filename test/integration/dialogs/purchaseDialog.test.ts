@@ -1,0 +1,232 @@
+import { ActivityTypes, CardFactory, type Activity, type TurnContext } from 'botbuilder';
+import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import { renderCard } from '../../../src/cards/render';
+import { CardDialogHost } from '../../../src/dialogs/cardDialogHost';
+import { cardTurnOf, type DialogTurn } from '../../../src/dialogs/cardTurn';
+import { PurchaseDialog } from '../../../src/dialogs/purchaseDialog';
+import { localeFrom, t } from '../../../src/i18n';
+import { silentLogger } from '../../../src/logging';
+import type { PartnerCenterClient } from '../../../src/partnercenter';
+import type { SqlStore } from '../../../src/store';
+import { PURCHASE_KIND, purchaseKind, type RequestService } from '../../../src/workflows';
+import { SimulatorHarness } from '../partnercenter/simulatorHarness';
+import { closeEngines, engineInstance } from '../workflows/engineHarness';
+import { MEGAN, ROLES } from '../workflows/workflowHarness';
+
+/**
+ * The purchase dialog and its parts (the shared customer picker, the MCA attestation), turn by turn
+ * with botbuilder-testing's DialogTestClient, against the simulator: each turn is a card submission
+ * (an Action.Submit value) and the card the dialog presents in answer.
+ */
+
+const roles = ROLES;
+
+let harness: SimulatorHarness;
+let pc: PartnerCenterClient;
+let store: SqlStore;
+let requests: RequestService;
+let host: CardDialogHost;
+
+beforeAll(async () => {
+  harness = await SimulatorHarness.start({ orderCompletionDelayMs: 1_000 });
+  pc = harness.client();
+});
+
+afterAll(async () => {
+  await pc?.close();
+  await harness?.close();
+});
+
+beforeEach(async () => {
+  await harness.reseed();
+  const engine = await engineInstance({
+    kinds: (s) => [purchaseKind({ pc, store: s })],
+    policy: {},
+  });
+  store = engine.store;
+  requests = engine.service;
+  host = new CardDialogHost({
+    storage: store.botState,
+    idempotency: store.idempotency,
+    kv: store.kv,
+    cancelledCard: (context, flow) =>
+      renderCard(
+        'notice',
+        { text: t(localeFrom(context.activity.locale), 'dialogs.cancelled', { flow }) },
+        'en',
+      ),
+  });
+});
+
+afterEach(closeEngines);
+
+function turnOf(context: TurnContext): DialogTurn {
+  return {
+    correlationId: 'dialog-test',
+    logger: silentLogger(),
+    locale: localeFrom(context.activity.locale),
+    caller: MEGAN,
+    roles: roles.rolesOf(MEGAN),
+  };
+}
+
+/** A client running the purchase dialog; the card each turn presents comes back as the reply. */
+function client(query: string): DialogTestClient {
+  const dialog = new PurchaseDialog({
+    pc,
+    store,
+    roles,
+    requests,
+    prompts: host,
+    turn: turnOf,
+    today: () => '2026-12-01',
+    publishRequest: async (_context, request) =>
+      renderCard('notice', { text: `request ${request.id} (${request.state})` }, 'en'),
+  });
+  return new DialogTestClient('msteams', dialog, { query }, [
+    {
+      async onTurn(context, next) {
+        await next();
+        const card = cardTurnOf(context).card;
+        if (card) await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      },
+    },
+  ]);
+}
+
+interface ShownCard {
+  text: string;
+  token: string;
+  choices(id: string): string[];
+}
+
+function shown(reply: Partial<Activity> | undefined): ShownCard {
+  const card = reply?.attachments?.[0]?.content as Record<string, unknown> | undefined;
+  if (!card) throw new Error(`expected a card, got ${JSON.stringify(reply)}`);
+  const text = JSON.stringify(card);
+  const token = /"token":"([^"]+)"/.exec(text)?.[1] ?? '';
+  return {
+    text,
+    token,
+    choices: (id) => {
+      const input = JSON.stringify(card).match(new RegExp(`"id":"${id}"[^\\]]*"choices":\\[([^\\]]*)\\]`));
+      return input ? [...input[1].matchAll(/"value":"([^"]+)"/g)].map((m) => m[1]) : [];
+    },
+  };
+}
+
+/** The user clicks an action of the card: an Action.Submit carrying the card's data and inputs. */
+async function submit(
+  c: DialogTestClient,
+  card: ShownCard,
+  action: string,
+  inputs: Record<string, string> = {},
+) {
+  return c.sendActivity({
+    type: ActivityTypes.Message,
+    value: { token: card.token, action, ...inputs },
+  } as Partial<Activity>);
+}
+
+const AZURE_PLAN = 'DZH318Z0BPS6';
+const COMMERCIAL = 'DZH318Z0BML6';
+
+describe('the purchase dialog, turn by turn', () => {
+  it('goes from a customer that one name matches to a purchase request in four turns', async () => {
+    const c = client('Contoso France');
+    const products = shown(await c.sendActivity('buy Contoso France'));
+    expect(products.text).toContain('Choose the product');
+    expect(products.choices('choice')).toContain(AZURE_PLAN);
+    const availabilities = shown(await submit(c, products, 'select', { choice: AZURE_PLAN }));
+    expect(availabilities.text).toContain('Microsoft Azure plan (the only choice)');
+    const confirm = shown(await submit(c, availabilities, 'select', { choice: COMMERCIAL }));
+    expect(confirm.text).toContain('Confirm the purchase');
+    const published = shown(await submit(c, confirm, 'submit'));
+    expect(published.text).toMatch(/request [0-9a-f-]{36} \(requested\)/);
+    expect(c.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    const [request] = await store.requests.list({ kind: PURCHASE_KIND });
+    expect(request.payload).toMatchObject({
+      item: { customerName: 'Contoso France', catalogItemId: expect.stringContaining(COMMERCIAL) },
+    });
+  });
+
+  it.each([
+    ['the customer picker', 'contoso', 0],
+    ['the product picker', 'Contoso France', 0],
+    ['the availability picker', 'Contoso France', 1],
+    ['the confirmation', 'Contoso France', 2],
+  ])('cancels at %s: one place ends the flow, nothing is created', async (_step, query, clicks) => {
+    const c = client(query);
+    let card = shown(await c.sendActivity(`buy ${query}`));
+    const answers = [{ choice: AZURE_PLAN }, { choice: COMMERCIAL }];
+    for (let i = 0; i < clicks; i++) card = shown(await submit(c, card, 'select', answers[i]));
+    const cancelled = shown(await submit(c, card, 'cancel'));
+    expect(cancelled.text).toContain('Buy an Azure plan: cancelled. Nothing was changed.');
+    // Every dialog of the flow has ended: the customer picker or MCA card inside it too.
+    expect(c.dialogContext.stack).toEqual([]);
+    expect(await c.sendActivity('anything')).toBeDefined(); // a new turn starts the flow over
+    expect(await store.requests.list()).toEqual([]);
+  });
+
+  it('offers a picker when several customers match, searches again, and goes on with the one picked', async () => {
+    const c = client('contoso');
+    const picker = shown(await c.sendActivity('buy contoso'));
+    expect(picker.text).toContain('Several customers match');
+    expect(picker.choices('customerId')).toHaveLength(2);
+    const again = shown(await submit(c, picker, 'search', { search: 'Contoso Pharma' }));
+    const products = again.text.includes('Choose the product')
+      ? again
+      : shown(await submit(c, again, 'select', { customerId: again.choices('customerId')[0] }));
+    expect(products.text).toContain('Contoso Pharmaceuticals');
+    expect(products.text).toContain('Choose the product');
+  });
+
+  it('refuses a forged token and a choice it did not offer, and stays where it was', async () => {
+    const c = client('Contoso France');
+    const products = shown(await c.sendActivity('buy Contoso France'));
+    expect(
+      await submit(c, { ...products, token: 'forged' }, 'select', { choice: AZURE_PLAN }),
+    ).toBeUndefined();
+    expect(await submit(c, products, 'select', { choice: 'NOT-OFFERED' })).toBeUndefined();
+    expect(c.dialogTurnResult.status).toBe(DialogTurnStatus.waiting);
+    const next = shown(await submit(c, products, 'select', { choice: AZURE_PLAN }));
+    expect(next.text).toContain('Choose the availability');
+  });
+
+  it('ends with a notice for a customer with a legacy MS-AZR-0145P subscription', async () => {
+    const c = client('Wingtip Toys');
+    const notice = shown(await c.sendActivity('buy Wingtip Toys'));
+    expect(notice.text).toContain('MS-AZR-0145P');
+    expect(c.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+  });
+
+  it('asks before going on for a customer that already has an Azure plan', async () => {
+    const c = client('Fabrikam Inc');
+    const ask = shown(await c.sendActivity('buy Fabrikam Inc'));
+    expect(ask.text).toContain('already has an Azure plan');
+    const products = shown(await submit(c, ask, 'continue'));
+    expect(products.text).toContain('Choose the product');
+  });
+
+  it('records the MCA attestation on a card, refuses a bad e-mail, then goes on to the catalog', async () => {
+    const c = client('Woodgrove Bank');
+    const attest = shown(await c.sendActivity('buy Woodgrove Bank'));
+    expect(attest.text).toContain('has not accepted the Microsoft Customer Agreement');
+    const values = { firstName: 'Amelia', lastName: 'Clarke', phoneNumber: '', dateAgreed: '2025-01-15' };
+    expect(await submit(c, attest, 'attest', { ...values, email: 'not-an-email' })).toBeUndefined();
+    const products = shown(
+      await submit(c, attest, 'attest', { ...values, email: 'amelia@woodgrovebank.onmicrosoft.com' }),
+    );
+    expect(products.text).toContain('Attestation recorded for Woodgrove Bank.');
+    expect(products.choices('choice')).toContain(AZURE_PLAN);
+  });
+
+  it('speaks French to a French client', async () => {
+    const c = client('contoso');
+    const picker = shown(
+      await c.sendActivity({ type: ActivityTypes.Message, text: 'acheter contoso', locale: 'fr-FR' }),
+    );
+    expect(picker.text).toContain('Plusieurs clients correspondent à « contoso »');
+  });
+});
