@@ -3,8 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DEFAULT_TEST_DATABASE_URL, PROBLEM_VARIABLE } from '../../support/postgres/testPostgres';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+/**
+ * The run's PostgreSQL, chosen by the jest global set-up (test/support/postgres): the server at
+ * TEST_DATABASE_URL when it answers, else a private one it started for the run.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
 
 /** A clock the test moves by hand; stores and schedulers share it. */
 export class TestClock {
@@ -23,9 +28,12 @@ export interface PgSchema {
 
 /**
  * Creates a schema of its own for one suite, so suites running in parallel on the same database
- * never see each other's rows. Fails loudly (never skips) when PostgreSQL is not there.
+ * never see each other's rows. Fails loudly (never skips) when PostgreSQL is not there, saying
+ * what was tried and how to fix it.
  */
 export async function createPgSchema(prefix = 'store'): Promise<PgSchema> {
+  const problem = process.env[PROBLEM_VARIABLE];
+  if (problem) throw new Error(problem);
   const schema = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const client = new Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5000 });
   try {
@@ -35,9 +43,9 @@ export async function createPgSchema(prefix = 'store'): Promise<PgSchema> {
     await client.end().catch(() => undefined);
     throw new Error(
       `PostgreSQL is needed by this suite and is not usable at ${TEST_DATABASE_URL} ` +
-        `(${(error as Error).message}). Start the local server with \`pg_ctlcluster 15 main start\` ` +
-        '(it listens on 127.0.0.1:5432 with trust auth for user root, database test), ' +
-        'or set TEST_DATABASE_URL to a PostgreSQL server this user may create schemas in.',
+        `(${(error as Error).message}). Run the tests with \`npm test\` (its global set-up starts a ` +
+        'private PostgreSQL when none answers), or set TEST_DATABASE_URL to a PostgreSQL server ' +
+        'this user may create schemas in.',
     );
   }
   await client.end();
