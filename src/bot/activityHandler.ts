@@ -6,17 +6,23 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationReference,
+  type InvokeResponse,
   type SearchInvokeResponse,
   type SearchInvokeValue,
 } from 'botbuilder';
 import { renderCard, type AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
 import type { Logger } from '../logging';
+import type { AuditEntryInput } from '../store';
 import type { RolePolicy } from '../workflows/roles';
 import type { CommandParser } from './commands';
 import { invokeError } from './invokeResponses';
 import type { CommandHandler, SearchHandler, VerbHandler } from './handlers/types';
-import { createTurnServices, requiredTurnServices, tenantIdOf, type TurnServices } from './turnServices';
+import { decideTenant, tenantRefusalAudit, type TenantDecision } from './tenantGate';
+import { createTurnServices, requiredTurnServices, type TurnServices } from './turnServices';
+
+/** The invokes the bot answers; any other gets a clear 400 instead of botbuilder's 501. */
+const HANDLED_INVOKES = new Set(['adaptiveCard/action', 'application/search']);
 
 export interface ReferenceSink {
   saveReference(reference: Partial<ConversationReference>): Promise<string>;
@@ -28,8 +34,10 @@ export interface BotDeps {
   references: ReferenceSink;
   /** Remembers who the user is (their Teams id), on every turn. */
   directory?: { remember(context: TurnContext): Promise<void> };
-  /** Tenants allowed to talk to the bot. Empty: allow activities without a tenant only (local tools). */
+  /** Tenants allowed to talk to the bot (channelData.tenant.id). Empty: none. */
   allowedTenantIds: readonly string[];
+  /** Where tenant refusals are recorded (the store's audit trail). */
+  audit: { append(entry: AuditEntryInput): Promise<unknown> };
   parser: CommandParser;
   commands: ReadonlyMap<string, CommandHandler>;
   verbs: ReadonlyMap<string, VerbHandler>;
@@ -64,9 +72,9 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const services = createTurnServices(context, this.deps.logger, this.deps.roles);
     const started = Date.now();
-    if (!this.tenantAllowed(context)) {
-      services.logger.warn({ tenantId: services.tenantId }, 'activity from a tenant that is not allowed');
-      await this.refuseTenant(context, services);
+    const tenant = decideTenant(context.activity, this.deps.allowedTenantIds);
+    if (!tenant.allowed) {
+      await this.refuseTenant(context, services, tenant);
       return;
     }
     if (this.carriesReference(context)) {
@@ -75,6 +83,21 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     }
     await super.run(context);
     services.logger.info({ durationMs: Date.now() - started }, 'turn done');
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const name = context.activity.name;
+    if (name !== undefined && HANDLED_INVOKES.has(name)) return super.onInvokeActivity(context);
+    const services = this.services(context);
+    services.logger.info({ invokeName: name?.slice(0, 100) }, 'invoke the bot does not handle');
+    return {
+      status: 400,
+      body: invokeError(
+        400,
+        'NotSupported',
+        t(services.locale, 'errors.unknownAction', { correlationId: services.correlationId }),
+      ),
+    };
   }
 
   protected override async onAdaptiveCardInvoke(
@@ -174,13 +197,22 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
   }
 
-  private tenantAllowed(context: TurnContext): boolean {
-    const tenantId = tenantIdOf(context.activity);
-    if (!tenantId) return this.deps.allowedTenantIds.length === 0;
-    return this.deps.allowedTenantIds.some((allowed) => allowed.toLowerCase() === tenantId.toLowerCase());
-  }
-
-  private async refuseTenant(context: TurnContext, services: TurnServices): Promise<void> {
+  /** Refused like a foreign tenant whatever the reason (missing, mismatched, foreign); audited. */
+  private async refuseTenant(
+    context: TurnContext,
+    services: TurnServices,
+    decision: Extract<TenantDecision, { allowed: false }>,
+  ): Promise<void> {
+    const { reason, channelTenantId, conversationTenantId } = decision;
+    services.logger.warn(
+      { reason, channelTenantId, conversationTenantId },
+      'activity from a tenant that is not allowed',
+    );
+    try {
+      await this.deps.audit.append(tenantRefusalAudit(context.activity, decision, services.correlationId));
+    } catch (error) {
+      services.logger.error({ err: error }, 'could not audit a tenant refusal');
+    }
     const message = t(services.locale, 'errors.tenantNotAllowed');
     if (context.activity.type === ActivityTypes.Invoke) {
       await context.sendActivity({

@@ -1,4 +1,4 @@
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { renderCard } from '../cards/render';
 import type { AppConfig } from '../config';
 import { CardDialogHost } from '../dialogs/cardDialogHost';
@@ -8,7 +8,7 @@ import type { PartnerCenterClient } from '../partnercenter';
 import type { Store } from '../store';
 import type { KindRegistry, RequestNotifier, RequestService, RolePolicy } from '../workflows';
 import { AzurePlanOpsBot } from './activityHandler';
-import { createAdapter } from './adapter';
+import { createAdapter, type AzurePlanOpsAdapter } from './adapter';
 import { CommandParser, PLANNED_COMMANDS } from './commands';
 import { ConversationReferenceBook } from './conversationReferences';
 import { continueCardDialog } from './features/cardDialogs';
@@ -52,7 +52,7 @@ export interface BotAppDeps {
 
 export interface BotApp {
   server: BotServer;
-  adapter: CloudAdapter;
+  adapter: AzurePlanOpsAdapter;
   bot: AzurePlanOpsBot;
   messenger: ProactiveMessenger;
   references: ConversationReferenceBook;
@@ -154,6 +154,7 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
     references,
     directory,
     allowedTenantIds: config.allowedTenantIds,
+    audit: store.audit,
     parser,
     commands: features.commands,
     verbs: features.verbs,

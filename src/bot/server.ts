@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import type { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { Logger } from '../logging';
-import { checkInboundActivity } from './activitySchema';
 import type { AzurePlanOpsBot } from './activityHandler';
+import type { AzurePlanOpsAdapter } from './adapter';
+import { messagesEndpoint } from './messagesEndpoint';
 
 export interface ReadinessCheck {
   name: string;
@@ -11,7 +11,7 @@ export interface ReadinessCheck {
 }
 
 export interface BotServerDeps {
-  adapter: CloudAdapter;
+  adapter: AzurePlanOpsAdapter;
   bot: AzurePlanOpsBot;
   logger: Logger;
   readiness: ReadinessCheck[];
@@ -28,9 +28,9 @@ export interface BotServer {
 const READINESS_TIMEOUT_MS = 5_000;
 
 export async function startBotServer(deps: BotServerDeps, port: number, host: string): Promise<BotServer> {
-  const { adapter, bot, logger } = deps;
+  const { logger } = deps;
+  const handleActivity = messagesEndpoint(deps);
   const server = restify.createServer({ name: 'azure-plan-ops', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 512 * 1024 }));
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -41,19 +41,9 @@ export async function startBotServer(deps: BotServerDeps, port: number, host: st
       res.send(503, { error: { code: 'ShuttingDown', message: 'The bot is restarting; retry shortly.' } });
       return;
     }
-    const check = checkInboundActivity(req.body);
-    if (!check.ok) {
-      logger.warn({ reason: check.message }, 'malformed activity refused');
-      res.send(400, { error: { code: 'BadRequest', message: check.message } });
-      return;
-    }
     inFlight++;
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
-    } catch (error) {
-      logger.error({ err: error }, 'activity processing failed outside a turn');
-      if (!res.headersSent)
-        res.send(500, { error: { code: 'InternalError', message: 'The activity could not be processed.' } });
+      await handleActivity(req, res);
     } finally {
       inFlight--;
       if (draining && inFlight === 0) drained?.();

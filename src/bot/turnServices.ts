@@ -3,6 +3,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { localeFrom, type Locale } from '../i18n';
 import type { Logger } from '../logging';
 import type { Caller, Role, RolePolicy } from '../workflows/roles';
+import { channelTenantIdOf } from './tenantGate';
 
 /** What every turn knows about itself, set once by the turn middleware and read everywhere else. */
 export interface TurnServices {
@@ -16,11 +17,12 @@ export interface TurnServices {
 
 const KEY = Symbol('azurePlanOps.turnServices');
 
+/**
+ * The caller's tenant: `channelData.tenant.id`, which Teams sends on every activity. The bot's tenant
+ * gate (tenantGate.ts) refuses an activity without it or whose conversation names another tenant.
+ */
 export function tenantIdOf(activity: Partial<Activity>): string | undefined {
-  const fromConversation = activity.conversation?.tenantId;
-  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const fromChannelData = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined;
-  return fromConversation ?? fromChannelData;
+  return channelTenantIdOf(activity);
 }
 
 export function callerOf(activity: Partial<Activity>): Caller {

@@ -30,15 +30,29 @@ export interface ActivityOptions {
   serviceUrl: string;
   user?: TeamsUser;
   locale?: string;
+  /** The caller's tenant, in channelData.tenant.id and conversation.tenantId (as Teams sends it). */
   tenantId?: string;
+  /** Overrides for one place only (null: leave it out), to forge what Teams never sends. */
+  channelTenantId?: string | null;
+  conversationTenantId?: string | null;
   conversationId?: string;
+}
+
+/** channelData.tenant as Teams sends it: the authority on the caller's tenant. */
+function tenantData(options: ActivityOptions): Record<string, unknown> {
+  const id =
+    options.channelTenantId === undefined ? (options.tenantId ?? TENANT_ID) : options.channelTenantId;
+  return id === null ? {} : { tenant: { id } };
 }
 
 export type TeamsActivity = Record<string, unknown> & { id: string; type: string };
 
 function base(options: ActivityOptions, conversation: Record<string, unknown>): TeamsActivity {
   const user = options.user ?? REQUESTER;
-  const tenantId = options.tenantId ?? TENANT_ID;
+  const tenantId =
+    options.conversationTenantId === undefined
+      ? (options.tenantId ?? TENANT_ID)
+      : options.conversationTenantId;
   return {
     id: randomUUID(),
     type: 'message',
@@ -48,8 +62,8 @@ function base(options: ActivityOptions, conversation: Record<string, unknown>): 
     channelId: 'msteams',
     from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: BOT_ID, name: 'Azure Plan Ops' },
-    conversation: { tenantId, ...conversation },
-    channelData: { tenant: { id: tenantId } },
+    conversation: { ...(tenantId === null ? {} : { tenantId }), ...conversation },
+    channelData: tenantData(options),
     locale: options.locale ?? 'en-US',
     entities: [{ type: 'clientInfo', locale: options.locale ?? 'en-US', country: 'US', platform: 'Web' }],
   };
@@ -90,7 +104,7 @@ export function channelMessageWithMention(
       { type: 'mention', text: mention, mentioned: { id: BOT_ID, name: 'Azure Plan Ops' } },
     ],
     channelData: {
-      tenant: { id: options.tenantId ?? TENANT_ID },
+      ...tenantData(options),
       team: { id: TEAM_ID, name: 'CSP Operations', aadGroupId: randomUUID() },
       channel: { id: channelId, name: channelId === APPROVALS_CHANNEL ? 'Approvals' : 'General' },
       teamsTeamId: TEAM_ID,

@@ -31,9 +31,18 @@ export interface TokenProvider {
 
 /** A token could not be obtained; the description is safe to show and to log (no secret in it). */
 export class AuthFailure extends Error {
-  constructor(readonly description: string) {
+  constructor(
+    readonly description: string,
+    /** The identity endpoint could not be reached at all: an outage to retry, not a credential to fix. */
+    readonly unreachable = false,
+  ) {
     super(description);
   }
+}
+
+/** MSAL's code for a request that never got an answer from the identity endpoint. */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof AuthError && error.errorCode === 'network_error';
 }
 
 const MAX_DESCRIPTION = 400;
@@ -110,7 +119,9 @@ export class MsalTokenProvider implements TokenProvider {
         throw new AuthFailure('The identity endpoint returned no app-only access token.');
       return result.accessToken;
     } catch (error) {
-      throw error instanceof AuthFailure ? error : new AuthFailure(`App-only token: ${describe(error)}`);
+      throw error instanceof AuthFailure
+        ? error
+        : new AuthFailure(`App-only token: ${describe(error)}`, isNetworkFailure(error));
     }
   }
 
@@ -150,7 +161,9 @@ export class MsalTokenProvider implements TokenProvider {
         throw new AuthFailure('The identity endpoint returned no App+User access token.');
       return result.accessToken;
     } catch (error) {
-      throw error instanceof AuthFailure ? error : new AuthFailure(`App+User token: ${describe(error)}`);
+      throw error instanceof AuthFailure
+        ? error
+        : new AuthFailure(`App+User token: ${describe(error)}`, isNetworkFailure(error));
     }
   }
 

@@ -285,7 +285,7 @@ export class GraphHttp {
       });
     } catch (error) {
       throw fail({
-        code: 'auth',
+        code: error instanceof AuthFailure && error.unreachable ? 'network' : 'auth',
         description: error instanceof AuthFailure ? error.description : 'Graph token acquisition failed',
       });
     }

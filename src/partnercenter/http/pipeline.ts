@@ -282,7 +282,8 @@ export class Pipeline {
       });
     } catch (error) {
       const description = error instanceof AuthFailure ? error.description : 'Token acquisition failed';
-      throw this.error(context, { code: 'auth', description });
+      const unreachable = error instanceof AuthFailure && error.unreachable;
+      throw this.error(context, { code: unreachable ? 'network' : 'auth', description });
     }
     const headers: Record<string, string> = {
       Authorization: `Bearer ${token}`,

@@ -92,6 +92,20 @@ describe('tokens from the simulator', () => {
     expect((await harness.requests()).filter((r) => r.path.startsWith('/v1/'))).toHaveLength(0);
   });
 
+  it('reports an identity endpoint that cannot be reached as a network failure, not as bad credentials', async () => {
+    const pc = harness.client({
+      credentials: { identityBaseUrl: 'http://127.0.0.1:9' },
+      retry: { maxRetries: 1, initialDelayMs: 5, maxDelayMs: 10, maxElapsedMs: 2_000 },
+    });
+    const error = (await rejection(pc.customers.get(customer.id))) as PartnerCenterError;
+    await pc.close();
+    expect(error).toBeInstanceOf(PartnerCenterError);
+    expect(error.code).toBe('network');
+    expect(error.transient).toBe(true);
+    expect(error.description).toContain('network_error');
+    expect((await harness.requests()).filter((r) => r.path.startsWith('/v1/'))).toHaveLength(0);
+  });
+
   it('refuses an App+User operation without any App+User credential, before any HTTP call', async () => {
     const pc = harness.client({ credentials: { refreshToken: undefined } });
     const error = (await rejection(pc.usage.customerSummary(customer.id))) as PartnerCenterError;
