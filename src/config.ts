@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import type { EncryptionSettings } from './security/encryptionKeys';
+import { EncryptionKeyError, parseKey } from './security/keyring';
 
 /**
  * Every setting comes from the environment (and an optional `.env`), parsed here once.
@@ -85,6 +87,8 @@ const EnvSchema = z.object({
   MicrosoftAppTenantId: optionalNonEmpty.pipe(guid.optional()),
   MicrosoftAppCertificateThumbprint: optionalNonEmpty,
   MicrosoftAppCertificatePrivateKeyPath: optionalNonEmpty,
+  /** Where Bot Framework publishes its signing keys (the SDK's setting name); tests use a loopback stand-in. */
+  ToBotFromChannelOpenIdMetadataUrl: optionalNonEmpty.pipe(z.string().url().optional()),
   ALLOWED_TENANT_IDS: csv.pipe(z.array(guid)),
 
   PARTNER_CENTER_BASE_URL: optionalNonEmpty.pipe(z.string().url().optional()),
@@ -102,6 +106,9 @@ const EnvSchema = z.object({
       .optional(),
   ),
   SQLITE_PATH: z.string().default('./data/azure-plan-ops.sqlite'),
+  ENCRYPTION_KEY: optionalNonEmpty,
+  ENCRYPTION_KEY_FILE: optionalNonEmpty,
+  ENCRYPTION_KEYS_PREVIOUS: csv,
 
   ROLE_OPERATORS: csv,
   ROLE_APPROVERS: csv,
@@ -117,6 +124,8 @@ const EnvSchema = z.object({
   PLAYGROUND_PORT: int(56150, 1),
 
   JOB_WORK_EVERY_MS: int(1_000, 50),
+  PLAN_STATUS_DEADLINE_MINUTES: int(30, 1),
+  UPGRADE_DEADLINE_HOURS: int(72, 1),
   JOB_REQUEST_EXPIRY_EVERY_MS: int(60_000, 100),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
 });
@@ -129,6 +138,8 @@ export interface BotAuthConfig {
   tenantId?: string;
   password?: string;
   certificate?: { thumbprint: string; privateKeyPath: string };
+  /** The OpenID metadata listing Bot Framework's signing keys; default: the public cloud's. */
+  openIdMetadataUrl?: string;
 }
 
 export interface PartnerCenterConfig {
@@ -169,7 +180,11 @@ export interface AppConfig {
   playground: { enabled: boolean; port: number };
   /** workEveryMs: how often the work queue (request runs, notices) looks for due work. */
   jobs: { workEveryMs: number; requestExpiryEveryMs: number };
+  /** How long a suspension or reactivation may take to show, and an upgrade to end, before a person is asked to check. */
+  lifecycle: { statusDeadlineMs: number; upgradeDeadlineMs: number };
   shutdownGraceMs: number;
+  /** The keys that encrypt secrets at rest (the token cache). */
+  encryption: EncryptionSettings;
 }
 
 /** APP_MODE wins; otherwise NODE_ENV=production means production; anything else is the sandbox. */
@@ -220,6 +235,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
                 privateKeyPath: e.MicrosoftAppCertificatePrivateKeyPath,
               }
             : undefined,
+        openIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl,
       }
     : undefined;
 
@@ -282,7 +298,18 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
       workEveryMs: e.JOB_WORK_EVERY_MS,
       requestExpiryEveryMs: e.JOB_REQUEST_EXPIRY_EVERY_MS,
     },
+    lifecycle: {
+      statusDeadlineMs: e.PLAN_STATUS_DEADLINE_MINUTES * 60_000,
+      upgradeDeadlineMs: e.UPGRADE_DEADLINE_HOURS * 3_600_000,
+    },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    encryption: {
+      key: e.ENCRYPTION_KEY,
+      // The sandbox keeps a generated key beside its database when none is configured.
+      keyFile: e.ENCRYPTION_KEY_FILE ?? (sandbox && !e.ENCRYPTION_KEY ? SANDBOX_KEY_FILE : undefined),
+      previousKeys: e.ENCRYPTION_KEYS_PREVIOUS,
+      generateKeyFile: sandbox && !e.ENCRYPTION_KEY && !e.ENCRYPTION_KEY_FILE,
+    },
   };
 }
 
@@ -315,6 +342,13 @@ function productionProblems(e: Env): string[] {
   if (!e.PARTNER_CENTER_CLIENT_SECRET) missing('PARTNER_CENTER_CLIENT_SECRET');
   if (!e.DATABASE_URL) missing('DATABASE_URL');
   if (e.ROLE_APPROVERS.length === 0) missing('ROLE_APPROVERS');
+  if (!e.ENCRYPTION_KEY && !e.ENCRYPTION_KEY_FILE) {
+    problems.push('ENCRYPTION_KEY: required in production mode (or ENCRYPTION_KEY_FILE)');
+  }
+  if (e.ToBotFromChannelOpenIdMetadataUrl && !e.ToBotFromChannelOpenIdMetadataUrl.startsWith('https://')) {
+    problems.push('ToBotFromChannelOpenIdMetadataUrl: must be an https:// URL in production mode');
+  }
+  problems.push(...encryptionProblems(e));
   return problems;
 }
 
@@ -329,6 +363,38 @@ function sandboxProblems(e: Env): string[] {
   }
   if (e.MicrosoftAppId && !e.MicrosoftAppPassword && !e.MicrosoftAppCertificateThumbprint) {
     problems.push('MicrosoftAppPassword: required when MicrosoftAppId is set');
+  }
+  problems.push(...encryptionProblems(e));
+  return problems;
+}
+
+/** The sandbox's generated key when none is configured (created on first start, mode 0600). */
+export const SANDBOX_KEY_FILE = './data/encryption.key';
+
+/** Key settings that cannot work, in any mode; the key itself never appears in a message. */
+function encryptionProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.ENCRYPTION_KEY && e.ENCRYPTION_KEY_FILE) {
+    problems.push('ENCRYPTION_KEY: set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, not both');
+  }
+  if (e.ENCRYPTION_KEY_FILE && !fs.existsSync(e.ENCRYPTION_KEY_FILE)) {
+    problems.push(`ENCRYPTION_KEY_FILE: no file at ${e.ENCRYPTION_KEY_FILE}`);
+  }
+  const keys: Array<[string, string | undefined]> = [
+    ['ENCRYPTION_KEY', e.ENCRYPTION_KEY],
+    ...e.ENCRYPTION_KEYS_PREVIOUS.map((key, i): [string, string] => [
+      `ENCRYPTION_KEYS_PREVIOUS (entry ${i + 1})`,
+      key,
+    ]),
+  ];
+  for (const [name, key] of keys) {
+    if (key === undefined) continue;
+    try {
+      parseKey(key, name);
+    } catch (error) {
+      if (!(error instanceof EncryptionKeyError)) throw error;
+      problems.push(error.message);
+    }
   }
   return problems;
 }

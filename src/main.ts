@@ -9,6 +9,9 @@ import { ConfigError, SANDBOX_IDENTITIES, loadConfig, type AppConfig } from './c
 import { Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logging';
 import { PartnerCenterClient, type PartnerCenterCredentials } from './partnercenter';
+import { encryptedTokenCache } from './security/encryptedTokenCache';
+import { loadKeyring } from './security/encryptionKeys';
+import { EncryptionKeyError, type Keyring } from './security/keyring';
 import { DEFAULT_REFRESH_TOKEN, startSimulator } from './simulator';
 import { createStore, type Store } from './store';
 
@@ -37,10 +40,11 @@ async function main(): Promise<void> {
 
   // Closed in reverse order of opening: the server stops taking turns first, the store closes last.
   const closers: Array<{ name: string; close: () => Promise<void> }> = [];
+  const keyring = openKeyring(config, logger);
   const store = await openStore(config, logger);
   closers.unshift({ name: 'store', close: () => store.close() });
 
-  const partnerCenter = await connectPartnerCenter(config, store, logger, closers);
+  const partnerCenter = await connectPartnerCenter(config, store, keyring, logger, closers);
 
   const scheduler = new Scheduler({ leases: store.leases, logger });
   // A process's place: its host and port. A restart there takes back at once what the last run left.
@@ -127,14 +131,19 @@ interface PartnerCenterConnection {
 async function connectPartnerCenter(
   config: AppConfig,
   store: Store,
+  keyring: Keyring,
   logger: Logger,
   closers: Array<{ name: string; close: () => Promise<void> }>,
 ): Promise<PartnerCenterConnection> {
-  // The client's cache plugin re-reads this row at most every 30 s and writes it when it changes.
-  const tokenCache = {
-    load: async () => (await store.kv.get(TOKEN_CACHE_KEY)) ?? null,
-    save: (serialized: string) => store.kv.set(TOKEN_CACHE_KEY, serialized),
-  };
+  // The client's cache plugin re-reads this row at most every 30 s and writes it when it changes;
+  // the row holds tokens and the App+User refresh token, so it is encrypted (give the Graph billing
+  // client its own encryptedTokenCache with another key name when it is wired in).
+  const tokenCache = encryptedTokenCache({
+    store: store.kv,
+    key: TOKEN_CACHE_KEY,
+    keyring,
+    logger: logger.child({ component: 'token-cache' }),
+  });
   let baseUrl: string;
   let credentials: PartnerCenterCredentials;
   if (config.partnerCenter) {
@@ -211,6 +220,21 @@ async function startPlaygroundIfInstalled(
   logger.info({ url: playground.url }, `Open ${playground.url} in your browser to chat with the bot`);
   process.stdout.write(`\n  Azure Plan Ops is ready. Open ${playground.url} to chat with it.\n\n`);
   return playground;
+}
+
+/** The keys for secrets at rest; a start without a usable key stops here, naming the setting. */
+function openKeyring(config: AppConfig, logger: Logger): Keyring {
+  try {
+    return loadKeyring(config.encryption, logger).keyring;
+  } catch (error) {
+    if (error instanceof EncryptionKeyError) {
+      process.stderr.write(
+        `Invalid configuration:\n  - ${error.message}\nSee .env.example for every setting.\n`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
 }
 
 function openStore(config: AppConfig, logger: Logger): Promise<Store> {

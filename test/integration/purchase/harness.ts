@@ -17,6 +17,10 @@ export interface PurchaseHarnessOptions {
   /** More environment for parseConfig (APPROVAL_POLICY, …). */
   env?: Record<string, string>;
   logger?: Logger;
+  /** The Partner Center client (a token cache in the store, a logger…); default: simulator.client(). */
+  partnerCenter?: (simulator: SimulatorHarness, store: Store) => PartnerCenterClient;
+  /** A SQLite file instead of memory, for tests that read the raw database. */
+  sqlitePath?: string;
 }
 
 export interface PurchaseHarness {
@@ -53,21 +57,27 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
   const simulator = await SimulatorHarness.start({
     orderCompletionDelayMs: options.orderCompletionDelayMs ?? 1_000,
   });
-  const store = await createStore({ sqlitePath: ':memory:' });
+  const store = await createStore({ sqlitePath: options.sqlitePath ?? ':memory:' });
   const config = parseConfig({
     ...(options.approvalsConversationId
       ? { APPROVALS_CONVERSATION_ID: options.approvalsConversationId }
       : {}),
     ...options.env,
   });
-  const pc = simulator.client();
+  const pc = options.partnerCenter?.(simulator, store) ?? simulator.client();
   const domain = composeDomain({
     store,
     pc,
     logger,
     config,
     node: 'purchase-harness',
-    tuning: { retryDelaysMs: [10, 20, 40], firstOrderPollMs: 5, maxOrderPollMs: 40 },
+    tuning: {
+      retryDelaysMs: [10, 20, 40],
+      firstOrderPollMs: 5,
+      maxOrderPollMs: 40,
+      firstStatusPollMs: 5,
+      maxStatusPollMs: 40,
+    },
   });
   const app = await startBotApp(
     { config, logger, store, pc, domain, features: APP_FEATURES },

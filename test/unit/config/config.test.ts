@@ -11,6 +11,7 @@ const production = {
   PARTNER_CENTER_CLIENT_SECRET: 'pc-secret',
   DATABASE_URL: 'postgres://bot@db.internal:5432/planops',
   ROLE_APPROVERS: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52',
+  ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
