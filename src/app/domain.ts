@@ -8,6 +8,9 @@ import {
   KindRegistry,
   NotificationDispatcher,
   purchaseKind,
+  reactivateKind,
+  suspendKind,
+  upgradeKind,
   RequestRunner,
   RequestService,
   RolePolicy,
@@ -21,7 +24,7 @@ export interface DomainOptions {
   store: Store;
   pc: PartnerCenterClient;
   logger: Logger;
-  config: Pick<AppConfig, 'roles' | 'approvals' | 'jobs'>;
+  config: Pick<AppConfig, 'roles' | 'approvals' | 'jobs' | 'lifecycle'>;
   /**
    * A stable name for this process's place (host and port): work a previous run of this process
    * left half done is taken back at once on start-up.
@@ -34,6 +37,9 @@ export interface DomainOptions {
     retryDelaysMs?: readonly number[];
     firstOrderPollMs?: number;
     maxOrderPollMs?: number;
+    /** First read-back of a plan's status and of an upgrade's. */
+    firstStatusPollMs?: number;
+    maxStatusPollMs?: number;
   };
   /** Kinds beyond the product's (tests register their own). */
   extraKinds?: RequestKind[];
@@ -63,10 +69,18 @@ export interface Domain {
  * src/workflows/kinds; its words live with its feature in src/bot/features.
  */
 function registerProductKinds(kinds: KindRegistry, options: DomainOptions): void {
-  const { pc, store, tuning } = options;
+  const { pc, store, tuning, config } = options;
+  const timing = {
+    firstPollMs: tuning?.firstStatusPollMs,
+    maxPollMs: tuning?.maxStatusPollMs,
+    deadlineMs: config.lifecycle.statusDeadlineMs,
+  };
   kinds.register(
     purchaseKind({ pc, store, firstPollMs: tuning?.firstOrderPollMs, maxPollMs: tuning?.maxOrderPollMs }),
   );
+  kinds.register(suspendKind({ pc, timing }));
+  kinds.register(reactivateKind({ pc, timing }));
+  kinds.register(upgradeKind({ pc, ...timing, deadlineMs: config.lifecycle.upgradeDeadlineMs }));
 }
 
 export function composeDomain(options: DomainOptions): Domain {

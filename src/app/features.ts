@@ -1,6 +1,7 @@
 import { CommandParser, PLANNED_COMMANDS, type CommandWords } from '../bot/commands';
 import { CORE_COMMANDS } from '../bot/features/core';
 import type { FeatureDefinition } from '../bot/features/feature';
+import { lifecycleFeature } from '../bot/features/lifecycle';
 import { ordersFeature } from '../bot/features/orders';
 import { purchaseFeature } from '../bot/features/purchase';
 import { requestsFeature } from '../bot/features/requests';
@@ -10,7 +11,12 @@ import { requestsFeature } from '../bot/features/requests';
  * whoami, card dialogs, customer typeahead — is always there). The help card and the app manifest
  * list exactly the commands these declare.
  */
-export const APP_FEATURES: readonly FeatureDefinition[] = [purchaseFeature, ordersFeature, requestsFeature];
+export const APP_FEATURES: readonly FeatureDefinition[] = [
+  purchaseFeature,
+  ordersFeature,
+  lifecycleFeature,
+  requestsFeature,
+];
 
 /** Every command the bot serves, core first, with its words (the help card and the manifest list these). */
 export function servedCommandWords(): CommandWords[] {

@@ -11,10 +11,6 @@ export interface CommandWords {
 
 /** Commands of the product that this version does not serve yet. */
 export const PLANNED_COMMANDS: readonly CommandWords[] = [
-  { id: 'plans', aliases: ['plans', 'plan'] },
-  { id: 'suspend', aliases: ['suspend', 'suspendre'] },
-  { id: 'reactivate', aliases: ['reactivate', 'reactiver'] },
-  { id: 'upgrade', aliases: ['upgrade', 'migrer'] },
   { id: 'usage', aliases: ['usage', 'consommation'] },
   { id: 'budget', aliases: ['budget'] },
   { id: 'alerts', aliases: ['alerts', 'alertes'] },

@@ -1,4 +1,5 @@
 import help from './templates/help.json';
+import flow from './templates/flow.json';
 import notice from './templates/notice.json';
 import whoami from './templates/whoami.json';
 import { purchaseTemplates } from './purchaseTemplates';
@@ -14,6 +15,8 @@ export const templates = {
   help: { template: help, strings: ['help', 'common'] },
   whoami: { template: whoami, strings: ['whoami', 'common'] },
   notice: { template: notice, strings: ['common'] },
+  /** Any step of a flow: a heading, facts, sections of facts and lines, an optional choice, buttons. */
+  flow: { template: flow, strings: ['common'] },
   ...purchaseTemplates,
 } satisfies Record<string, TemplateEntry>;
 

@@ -20,10 +20,13 @@ export function promptCard(
   return step.beginDialog(PROMPT, { card: render(token), token, actions, flow });
 }
 
-/** Ends the dialog showing a last card. */
+/**
+ * Ends the flow showing a last card: every dialog it runs in ends too, so a step of a nested dialog
+ * (a check inside a suspension) that ends the flow never lets its parent go on to the next step.
+ */
 export function endWithCard(step: WaterfallStepContext, card: AdaptiveCard): Promise<DialogTurnResult> {
   presentCard(step.context, card);
-  return step.endDialog();
+  return step.cancelAllDialogs(true);
 }
 
 /** A choice the dialog made itself because there was only one. */

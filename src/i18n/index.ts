@@ -1,9 +1,11 @@
 import i18next from 'i18next';
 import enBot from './locales/en/bot.json';
+import enLifecycle from './locales/en/lifecycle.json';
 import enPartnerCenter from './locales/en/partnercenter.json';
 import enPurchase from './locales/en/purchase.json';
 import enRequests from './locales/en/requests.json';
 import frBot from './locales/fr/bot.json';
+import frLifecycle from './locales/fr/lifecycle.json';
 import frPartnerCenter from './locales/fr/partnercenter.json';
 import frPurchase from './locales/fr/purchase.json';
 import frRequests from './locales/fr/requests.json';
@@ -13,8 +15,8 @@ export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 /** The catalogs, one JSON file per area; deep-merged per locale. */
 const catalogs: Record<Locale, readonly Record<string, unknown>[]> = {
-  en: [enBot, enPartnerCenter, enRequests, enPurchase],
-  fr: [frBot, frPartnerCenter, frRequests, frPurchase],
+  en: [enBot, enPartnerCenter, enRequests, enPurchase, enLifecycle],
+  fr: [frBot, frPartnerCenter, frRequests, frPurchase, frLifecycle],
 };
 
 function deepMerge(

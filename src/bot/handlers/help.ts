@@ -28,15 +28,20 @@ export function helpCommand(served: () => readonly string[]): CommandHandler {
   };
 }
 
-const RunCommandData = z.object({ command: z.string().min(1).max(40) });
+const RunCommandData = z.object({
+  command: z.string().min(1).max(40),
+  /** What follows the command, as if typed (a customer id, say). */
+  argText: z.string().max(200).optional(),
+});
 
-/** A help-card button runs its command as if typed; the card itself stays as it is. */
+/** A button that runs a command as if typed (help card, plans card…); the card itself stays as it is. */
 export function runCommandVerb(commands: () => ReadonlyMap<string, CommandHandler>): VerbHandler {
   return async ({ context, services, data }) => {
     const parsed = RunCommandData.safeParse(data);
     const handler = parsed.success ? commands().get(parsed.data.command) : undefined;
     if (!parsed.success || !handler) return invokeInvalidSubmission(services);
-    await handler({ context, services, args: [], argText: '' });
+    const argText = parsed.data.argText?.trim() ?? '';
+    await handler({ context, services, args: argText === '' ? [] : argText.split(/\s+/), argText });
     return invokeMessage(t(services.locale, `commands.${parsed.data.command}.title`));
   };
 }

@@ -33,6 +33,16 @@ const operations = {
     response: collectionSchema(subscriptionSchema),
     idempotent: true,
   }),
+  // The same list with the partner user's token: the savings-plan APIs document App+User only.
+  listAsUser: defineOperation({
+    name: 'subscriptions.listAsUser',
+    method: 'GET',
+    path: '/customers/{customerId}/subscriptions',
+    auth: 'app+user',
+    family: 'subscriptions',
+    response: collectionSchema(subscriptionSchema),
+    idempotent: true,
+  }),
   patch: defineOperation({
     name: 'subscriptions.update',
     method: 'PATCH',
@@ -62,6 +72,17 @@ export interface SubscriptionListOptions extends CallOptions {
   mpnId?: string;
   productType?: string;
   productSubtype?: string;
+  /** Ask with the partner user's token (App+User), as the savings-plan APIs require. */
+  asUser?: boolean;
+}
+
+/** What Partner Center answered to a status change sent without waiting for it to show. */
+export interface StatusChangeSent {
+  /** 200: the change is made (the subscription as it now stands); 202: accepted, it shows later. */
+  answer: 'ok' | 'accepted';
+  subscription?: Subscription;
+  /** The subscription already had the status: nothing was sent. */
+  unchanged: boolean;
 }
 
 export interface UpdateStatusOptions extends CallOptions {
@@ -97,7 +118,7 @@ export class SubscriptionsClient {
   list(customerId: string, options: SubscriptionListOptions = {}): AsyncIterable<Subscription> {
     return paginate(
       this.pipeline,
-      operations.list,
+      options.asUser ? operations.listAsUser : operations.list,
       {
         params: { customerId },
         query: {
@@ -145,6 +166,34 @@ export class SubscriptionsClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * Sends the subscription back whole with the new status under If-Match, and returns Partner
+   * Center's answer without waiting for a 202 to show (a durable watcher reads it back). Already in
+   * the wanted status: nothing sent. A stale etag (2055) is thrown for the caller to read again.
+   */
+  async sendStatus(
+    customerId: string,
+    subscriptionId: string,
+    status: SubscriptionTargetStatus,
+    options: CallOptions & { current?: Subscription } = {},
+  ): Promise<StatusChangeSent> {
+    const current = options.current ?? (await this.get(customerId, subscriptionId, options));
+    if (current.status === status) return { answer: 'ok', subscription: current, unchanged: true };
+    const etag = current.attributes?.etag ?? undefined;
+    const response = await this.pipeline.send(
+      operations.patch,
+      {
+        params: { customerId, subscriptionId },
+        body: { ...current, status },
+        headers: etag ? { 'If-Match': etag } : undefined,
+      },
+      options,
+    );
+    return response.status === 202
+      ? { answer: 'accepted', unchanged: false }
+      : { answer: 'ok', unchanged: false, ...(response.body ? { subscription: response.body } : {}) };
   }
 
   getProvisioningStatus(

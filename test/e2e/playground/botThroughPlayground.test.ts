@@ -266,6 +266,90 @@ describe('the bot, used through the Agents Playground as Megan (requester) and A
     await stream.waitForBotMessage((m) => m.messageId === threadMessage.messageId && completedHere(m));
   });
 
+  it('a suspension blocked, then one allowed and approved by Adele, then an upgrade, each told to Megan when it ends', async () => {
+    await harness.simulator.configure({ planSuspensionDelayMs: 30_000, upgradeCompletionDelayMs: 60_000 });
+    const invoke = async (
+      as: string,
+      conversationId: string,
+      messageId: string,
+      action: Record<string, unknown> & { verb: string },
+    ) => {
+      const { verb, ...data } = action;
+      return answeredCard(
+        await client.invokeCardAction({ as, conversationId, cardMessageId: messageId, verb, data }),
+      );
+    };
+    /** Adele approves the request from its thread in the Approvals channel, as she would in the client. */
+    const approveInThread = async (requestId: string) => {
+      const threadMessage = await stream.waitForBotMessage(
+        (m) =>
+          m.conversationId.startsWith(`${APPROVALS_CHANNEL};`) &&
+          hasCard(m) &&
+          textOf(cardOf(m)).includes(requestId),
+      );
+      const refresh = cardOf(threadMessage).refresh?.action;
+      if (!refresh) throw new Error('the request card has no refresh action');
+      const adelesView = await invoke(ADELE, threadMessage.conversationId, threadMessage.messageId, {
+        verb: refresh.verb,
+        ...refresh.data,
+      });
+      const approved = await invoke(
+        ADELE,
+        threadMessage.conversationId,
+        threadMessage.messageId,
+        actionOf(adelesView, { verb: 'request.approve' }),
+      );
+      expect(textOf(approved)).toContain('Approved');
+    };
+
+    // Fabrikam still has active Azure subscriptions: the checklist says so and offers no way to submit.
+    const inMegansChat = newMessagesIn(personalChat);
+    await client.sendText({ as: MEGAN, conversationId: personalChat, text: 'suspend Fabrikam Inc' });
+    const blocked = cardOf(await inMegansChat(hasCard));
+    expect(textOf(blocked)).toContain('Active Azure subscriptions under the plan: 2 found');
+    expect(() => actionOf(blocked, { action: 'submit' })).toThrow();
+
+    // Northwind Traders: nothing uses its plan any more.
+    const next = newMessagesIn(personalChat);
+    await client.sendText({ as: MEGAN, conversationId: personalChat, text: 'suspend Northwind Traders' });
+    const clearMessage = await next(hasCard);
+    const clear = cardOf(clearMessage);
+    expect(textOf(clear)).toContain('Active reservations: none');
+    const megansView = await invoke(
+      MEGAN,
+      personalChat,
+      clearMessage.messageId,
+      actionOf(clear, { action: 'submit' }),
+    );
+    expect(textOf(megansView)).toContain('Suspension of the Azure plan of Northwind Traders');
+    const suspension = String(actionOf(megansView, { verb: 'request.cancel' }).requestId);
+    await approveInThread(suspension);
+    await next((m) => (m.text ?? '').includes('accepted the suspension'));
+    await harness.simulator.advanceClock(30_001);
+    await harness.until(suspension, (r) => r.state === 'succeeded');
+    await next((m) => /The Azure plan .+ of Northwind Traders is suspended\./.test(m.text ?? ''));
+
+    // Wingtip Toys moves from the legacy offer to an Azure plan.
+    const later = newMessagesIn(personalChat);
+    await client.sendText({ as: MEGAN, conversationId: personalChat, text: 'upgrade Wingtip Toys' });
+    const effectsMessage = await later(hasCard);
+    const effects = cardOf(effectsMessage);
+    expect(textOf(effects)).toContain('The spending budget does not carry over');
+    const upgradeView = await invoke(
+      MEGAN,
+      personalChat,
+      effectsMessage.messageId,
+      actionOf(effects, { action: 'submit' }),
+    );
+    const upgrade = String(actionOf(upgradeView, { verb: 'request.cancel' }).requestId);
+    await approveInThread(upgrade);
+    await later((m) => (m.text ?? '').includes('upgrade of Wingtip Toys to an Azure plan has started'));
+    await harness.simulator.advanceClock(60_001);
+    await harness.until(upgrade, (r) => r.state === 'succeeded');
+    const done = await later((m) => (m.text ?? '').includes('is complete'));
+    expect(done.text).toContain('→');
+  });
+
   it('answers "whoami" in French when Megan\'s client speaks fr-FR', async () => {
     const next = newMessagesIn(personalChat);
     const sent = await client.sendText({

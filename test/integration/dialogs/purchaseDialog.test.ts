@@ -144,7 +144,7 @@ describe('the purchase dialog, turn by turn', () => {
     expect(confirm.text).toContain('Confirm the purchase');
     const published = shown(await submit(c, confirm, 'submit'));
     expect(published.text).toMatch(/request [0-9a-f-]{36} \(requested\)/);
-    expect(c.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    expect(c.dialogContext.stack).toEqual([]);
     const [request] = await store.requests.list({ kind: PURCHASE_KIND });
     expect(request.payload).toMatchObject({
       item: { customerName: 'Contoso France', catalogItemId: expect.stringContaining(COMMERCIAL) },
@@ -198,7 +198,7 @@ describe('the purchase dialog, turn by turn', () => {
     const c = client('Wingtip Toys');
     const notice = shown(await c.sendActivity('buy Wingtip Toys'));
     expect(notice.text).toContain('MS-AZR-0145P');
-    expect(c.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    expect(c.dialogContext.stack).toEqual([]);
   });
 
   it('asks before going on for a customer that already has an Azure plan', async () => {

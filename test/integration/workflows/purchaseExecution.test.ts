@@ -471,6 +471,25 @@ describe('Partner Center refusals and faults', () => {
     expect(await listedOrders(request.customerId)).toHaveLength(1);
   });
 
+  it.each(['cancelled', 'error'])(
+    'an order Partner Center ends %s fails the request with that outcome',
+    async (status) => {
+      const engine = await instance();
+      const request = await approvedRequest(engine, items['Contoso France']);
+      await harness.control(`/customers/${request.customerId}/orderOutcomes`, { status });
+      await engine.tick();
+      await completeOrders(engine);
+      expect(await stored(engine, request.id)).toMatchObject({
+        state: 'failed',
+        error: {
+          code: `order-${status}`,
+          orderId: purchaseProgress(await stored(engine, request.id)).orders[0].id,
+        },
+      });
+      expect(engine.notifier.of(request.id).at(-1)).toBe('failed');
+    },
+  );
+
   it('a failed order poll waits and tries again; it does not fail the purchase', async () => {
     const engine = await instance();
     const request = await approvedRequest(engine, items['Contoso France']);

@@ -18,6 +18,45 @@ const samples: Record<CardName, Record<string, unknown>> = {
     localeName: 'English',
   },
   notice: { title: 'Heads up', text: 'Something happened', tone: 'error', correlationId: '1234' },
+  flow: {
+    flow: 'Suspend an Azure plan',
+    title: 'Preflight checks for Azure plan',
+    tone: 'warning',
+    notice: null,
+    facts: [{ title: 'Customer', value: 'Fabrikam Inc' }],
+    sections: [
+      {
+        title: 'Checks',
+        subtitle: null,
+        facts: [],
+        lines: ['⛔ Active Azure subscriptions under the plan: 2 found', '✅ Active reservations: none'],
+      },
+    ],
+    paragraphs: ['Something still uses this plan.'],
+    choice: {
+      id: 'plan',
+      label: 'Azure plan',
+      required: 'Required.',
+      selected: null,
+      options: [{ title: 'Azure plan · active', value: 'p1' }],
+    },
+    buttons: [
+      {
+        title: 'Run the checks again',
+        style: 'default',
+        inputs: 'auto',
+        verb: 'dialog.submit',
+        data: { token: 't', action: 'recheck' },
+      },
+      {
+        title: 'Cancel',
+        style: 'default',
+        inputs: 'none',
+        verb: 'dialog.submit',
+        data: { token: 't', action: 'cancel' },
+      },
+    ],
+  },
   customerPicker: {
     token: 'f1c2',
     title: 'Buy an Azure plan',

@@ -1,0 +1,238 @@
+import type { TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { AdaptiveCard } from '../cards/render';
+import { t, type Locale } from '../i18n';
+import type { PartnerCenterClient } from '../partnercenter';
+import type { ActionRequest } from '../store';
+import {
+  customerPlans,
+  REACTIVATE_KIND,
+  SUSPEND_KIND,
+  suspensionPreflight,
+  type CustomerSummary,
+  type PlanSummary,
+  type RequestService,
+} from '../workflows';
+import { CardPrompt, type CardPromptServices } from './cardPrompt';
+import type { DialogTurn } from './cardTurn';
+import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
+import { autoChoice, endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
+import { flowCard } from './flowCards';
+import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
+
+export interface PlanChangeDialogDeps {
+  pc: PartnerCenterClient;
+  requests: RequestService;
+  prompts: CardPromptServices;
+  turn(context: TurnContext): DialogTurn;
+  publishRequest(context: TurnContext, request: ActionRequest): Promise<AdaptiveCard>;
+}
+
+export interface PlanChangeOptions {
+  query: string;
+}
+
+type Mode = 'suspend' | 'reactivate';
+
+interface Draft {
+  customer?: CustomerSummary;
+  plans: PlanSummary[];
+  plan?: PlanSummary;
+}
+
+type Step = WaterfallStepContext;
+
+/**
+ * `suspend <customer>` and `reactivate <customer>`: the customer (shared picker), its plan in the
+ * state that can change (a picker when there are several), then for a suspension the preflight
+ * checklist (blockers listed with what to do first, checks run again on demand) and for both a
+ * confirmation that creates the request. Approval and execution belong to the request's life cycle.
+ */
+export class PlanChangeDialog extends ComponentDialog {
+  static readonly suspendId = 'suspend';
+  static readonly reactivateId = 'reactivate';
+
+  private readonly check: string;
+
+  constructor(
+    private readonly mode: Mode,
+    private readonly deps: PlanChangeDialogDeps,
+  ) {
+    super(mode === 'suspend' ? PlanChangeDialog.suspendId : PlanChangeDialog.reactivateId);
+    this.check = `${this.id}.check`;
+    this.addDialog(new CardPrompt(PROMPT, deps.prompts));
+    this.addDialog(new CustomerPickerDialog(deps));
+    this.addDialog(
+      new WaterfallDialog(`${this.id}.steps`, [
+        this.pickCustomer.bind(this),
+        this.pickPlan.bind(this),
+        this.startCheck.bind(this),
+        this.submit.bind(this),
+      ]),
+    );
+    this.addDialog(new WaterfallDialog(this.check, [this.runCheck.bind(this), this.decide.bind(this)]));
+    this.initialDialogId = `${this.id}.steps`;
+  }
+
+  private async pickCustomer(step: Step): Promise<DialogTurnResult> {
+    const query = ((step.options as Partial<PlanChangeOptions>).query ?? '').trim();
+    const options: CustomerPickerOptions = { query, flow: this.flow(step) };
+    return step.beginDialog(CustomerPickerDialog.id, options);
+  }
+
+  private async pickPlan(step: Step): Promise<DialogTurnResult> {
+    const { locale, correlationId } = this.turn(step);
+    const draft = this.draft(step);
+    const customer = required(step.result as CustomerSummary | undefined, 'the customer step');
+    draft.customer = customer;
+    const wanted = this.mode === 'suspend' ? 'active' : 'suspended';
+    const { plans } = await customerPlans(this.deps.pc, customer.id, { correlationId });
+    draft.plans = plans.filter((p) => p.status.toLowerCase() === wanted);
+    if (draft.plans.length === 0) {
+      return endWithCard(
+        step,
+        flowCard(locale, {
+          flow: this.flow(step),
+          tone: 'warning',
+          paragraphs: [t(locale, `lifecycle.${this.mode}.noPlan`, { customerName: customer.companyName })],
+        }),
+      );
+    }
+    if (draft.plans.length === 1) return step.next(autoChoice({ plan: draft.plans[0].id }));
+    return promptCard(
+      step,
+      (token) =>
+        flowCard(locale, {
+          flow: this.flow(step),
+          token,
+          facts: [{ title: t(locale, 'request.facts.customer'), value: customer.companyName }],
+          choice: {
+            id: 'plan',
+            label: t(locale, 'lifecycle.pickPlan.label'),
+            options: planChoices(locale, draft.plans),
+          },
+          buttons: [{ title: t(locale, 'lifecycle.pickPlan.next'), action: 'select', style: 'positive' }],
+        }),
+      { select: { plan: { required: true, oneOf: draft.plans.map((p) => p.id) } } },
+      this.flow(step),
+    );
+  }
+
+  private async startCheck(step: Step): Promise<DialogTurnResult> {
+    const draft = this.draft(step);
+    draft.plan = required(draft.plans.find((p) => p.id === submissionOf(step).values.plan));
+    return step.beginDialog(this.check, { customer: draft.customer, plan: draft.plan });
+  }
+
+  /** The suspension preflight (a reactivation has none): the checklist, or the confirmation. */
+  private async runCheck(step: Step): Promise<DialogTurnResult> {
+    const { customer, plan } = step.options as { customer: CustomerSummary; plan: PlanSummary };
+    const turn = this.turn(step);
+    const { locale } = turn;
+    const facts = [
+      { title: t(locale, 'request.facts.customer'), value: customer.companyName },
+      { title: t(locale, 'kinds.suspend.facts.plan'), value: `${plan.name} · ${plan.id}` },
+    ];
+    if (this.mode === 'reactivate') {
+      return promptCard(
+        step,
+        (token) =>
+          flowCard(locale, {
+            flow: this.flow(step),
+            token,
+            facts,
+            paragraphs: [t(locale, 'lifecycle.reactivate.confirm', { planName: plan.name })],
+            buttons: [{ title: t(locale, 'lifecycle.submit'), action: 'submit', style: 'positive' }],
+          }),
+        { submit: {} },
+        this.flow(step),
+      );
+    }
+    const preflight = await suspensionPreflight(this.deps.pc, customer.id, plan.id, {
+      correlationId: turn.correlationId,
+    });
+    if (preflight.mfaRequired) return endWithCard(step, mfaCard(locale, this.flow(step), turn.correlationId));
+    const blocked = !preflight.clear;
+    return promptCard(
+      step,
+      (token) =>
+        flowCard(locale, {
+          flow: this.flow(step),
+          token,
+          title: t(locale, 'lifecycle.suspend.checklist', { planName: plan.name }),
+          tone: blocked ? 'warning' : 'good',
+          facts,
+          sections: preflightSections(locale, preflight),
+          paragraphs: [t(locale, blocked ? 'lifecycle.suspend.blocked' : 'lifecycle.suspend.clear')],
+          buttons: blocked
+            ? [{ title: t(locale, 'lifecycle.suspend.recheck'), action: 'recheck', style: 'default' }]
+            : [{ title: t(locale, 'lifecycle.submit'), action: 'submit', style: 'positive' }],
+        }),
+      blocked ? { recheck: {} } : { submit: {} },
+      this.flow(step),
+    );
+  }
+
+  private async decide(step: Step): Promise<DialogTurnResult> {
+    if (submissionOf(step).action === 'recheck') return step.replaceDialog(this.check, step.options);
+    return step.endDialog({ submit: true });
+  }
+
+  private async submit(step: Step): Promise<DialogTurnResult> {
+    const turn = this.turn(step);
+    const draft = this.draft(step);
+    const customer = required(draft.customer);
+    const plan = required(draft.plan);
+    const created = await this.deps.requests.create({
+      kind: this.mode === 'suspend' ? SUSPEND_KIND : REACTIVATE_KIND,
+      caller: turn.caller,
+      customerId: customer.id,
+      customerName: customer.companyName,
+      payload: {
+        customerId: customer.id,
+        customerName: customer.companyName,
+        planSubscriptionId: plan.id,
+        planName: plan.name,
+      },
+      conversationKey: step.context.activity.conversation.id,
+      correlationId: turn.correlationId,
+    });
+    if (!created.ok) {
+      return endWithCard(step, refusedCard(turn.locale, this.flow(step), created.reason, turn.correlationId));
+    }
+    return endWithCard(step, await this.deps.publishRequest(step.context, created.request));
+  }
+
+  private draft(step: Step): Draft {
+    const values = step.values as { draft?: Draft };
+    values.draft ??= { plans: [] };
+    return values.draft;
+  }
+
+  private flow(step: Step): string {
+    return t(this.turn(step).locale, `lifecycle.${this.mode}.flow`);
+  }
+
+  private turn(step: Step): DialogTurn {
+    return this.deps.turn(step.context);
+  }
+}
+
+/** The request could not be created: the caller may not ask for it, or what they asked is not valid. */
+export function refusedCard(
+  locale: Locale,
+  flow: string,
+  reason: string,
+  correlationId: string,
+): AdaptiveCard {
+  const text =
+    reason === 'forbidden'
+      ? t(locale, 'errors.forbidden', { role: t(locale, 'roles.operator'), correlationId })
+      : t(locale, 'errors.invalidSubmission', { correlationId });
+  return flowCard(locale, { flow, tone: 'error', paragraphs: [text] });
+}
