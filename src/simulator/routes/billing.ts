@@ -2,7 +2,7 @@ import { collection, link } from '../http/links';
 import { ok } from '../http/reply';
 import type { RouteDef, RouteRequest, SimContext } from '../http/pipeline';
 import { PcError, invalidInput } from '../state/errors';
-import type { InvoiceKind, InvoiceLine, InvoiceRecord } from '../state/invoices';
+import type { InvoiceKind, InvoiceLine, InvoicePagingFault, InvoiceRecord } from '../state/invoices';
 import { invoiceLineView, invoiceView, licenseLineView } from '../views/invoice';
 import { param, searchFilterOf, seekCollection } from './helpers';
 
@@ -58,24 +58,45 @@ function checkLineItemKind(kind: InvoiceKind, provider: string | undefined, type
   }
 }
 
+/** The next link a paging fault puts on every page instead of the right one. */
+function brokenNext(fault: InvoicePagingFault, uri: (at: number) => string, offset: number, size: number) {
+  switch (fault) {
+    case 'foreignNextLink':
+      return link(`https://partner-center.example.net/v1${uri(offset + size)}`);
+    case 'unparsableNextLink':
+      return link(`${uri(offset + size)}&seekOperation=%E0%A4%A`);
+    case 'repeatedNextLink':
+      return link(uri(offset));
+    case 'repeatedContinuationToken':
+      return link(uri(offset + size), 'GET', [{ key: 'MS-ContinuationToken', value: 'c2FtZS10b2tlbg==' }]);
+  }
+}
+
 /** Legacy line items page by size and offset (PC/get-invoiceline-items), not by seek token. */
-function offsetPage(req: RouteRequest, lines: InvoiceLine[], selfPath: string) {
+function offsetPage(
+  req: RouteRequest,
+  lines: InvoiceLine[],
+  selfPath: string,
+  fault: InvoicePagingFault | undefined,
+) {
   const size = req.query.int('size', 200, 1, 2000);
   const offset = req.query.int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
   const page = lines.slice(offset, offset + size);
   const rest = req.query.without('size', 'offset');
   const uri = (at: number) => `${selfPath}${rest}${rest ? '&' : '?'}size=${size}&offset=${at}`;
-  return collection(
-    page.map(licenseLineView),
-    uri(offset),
-    offset + page.length < lines.length ? { next: link(uri(offset + size)) } : {},
-  );
+  const next = fault
+    ? brokenNext(fault, uri, offset, size)
+    : offset + page.length < lines.length
+      ? link(uri(offset + size))
+      : undefined;
+  return collection(page.map(licenseLineView), uri(offset), next ? { next } : {});
 }
 
 /** An invoice's billing line items in the paging its kind uses. */
-function invoiceLines(req: RouteRequest, invoice: InvoiceRecord, selfPath: string) {
+function invoiceLines(req: RouteRequest, sim: SimContext, invoice: InvoiceRecord, selfPath: string) {
+  const fault = sim.world.invoices.pagingFaults.get(invoice.id.toLowerCase());
   return invoice.kind === 'legacy'
-    ? offsetPage(req, invoice.lines, selfPath)
+    ? offsetPage(req, invoice.lines, selfPath, fault)
     : lineItemPage(req, `invoice:${invoice.id}`, invoice.lines, selfPath);
 }
 
@@ -142,7 +163,7 @@ export const invoiceRoutes: RouteDef[] = [
     handle(req, sim) {
       const invoice = invoiceOf(req, sim);
       checkLineItemKind(invoice.kind, req.query.get('provider'), req.query.get('invoicelineitemtype'));
-      return ok(invoiceLines(req, invoice, `/invoices/${invoice.id}/lineitems`));
+      return ok(invoiceLines(req, sim, invoice, `/invoices/${invoice.id}/lineitems`));
     },
   },
   {
@@ -154,7 +175,7 @@ export const invoiceRoutes: RouteDef[] = [
       const invoice = invoiceOf(req, sim);
       checkLineItemKind(invoice.kind, param(req, 'provider'), param(req, 'lineItemType'));
       const self = `/invoices/${invoice.id}/lineitems/${param(req, 'provider')}/${param(req, 'lineItemType')}`;
-      return ok(invoiceLines(req, invoice, self));
+      return ok(invoiceLines(req, sim, invoice, self));
     },
   },
 ];

@@ -257,6 +257,9 @@ export class InvoiceBook {
     for (const l of [...this.unbilledPrevious, ...this.unbilledCurrent]) l.invoiceNumber = '';
   }
 
+  /** Broken paging of a legacy invoice's v1 line items, by invoice id (lower case), until cleared. */
+  readonly pagingFaults = new Map<string, InvoicePagingFault>();
+
   find(id: string): InvoiceRecord | undefined {
     const key = id.toLowerCase().replace(/^(onetime|recurring)-/, '');
     return this.invoices.find((i) => i.id.toLowerCase() === key);
@@ -276,6 +279,22 @@ export class InvoiceBook {
 }
 
 export type UnbilledPeriod = 'current' | 'previous';
+
+/**
+ * A broken `links.next` on the v1 line items of a legacy invoice (control API), to check that a
+ * client stops instead of leaving Partner Center or going round in circles:
+ * - `foreignNextLink`: an absolute URL on another host;
+ * - `unparsableNextLink`: a path with a broken percent escape;
+ * - `repeatedNextLink`: a link back to the page just served;
+ * - `repeatedContinuationToken`: every next link carries the same MS-ContinuationToken.
+ */
+export const INVOICE_PAGING_FAULTS = [
+  'foreignNextLink',
+  'unparsableNextLink',
+  'repeatedNextLink',
+  'repeatedContinuationToken',
+] as const;
+export type InvoicePagingFault = (typeof INVOICE_PAGING_FAULTS)[number];
 
 export function invoiceTotalCents(invoice: InvoiceRecord): number {
   return invoice.lines.reduce((sum, l) => sum + l.totalCents, 0);

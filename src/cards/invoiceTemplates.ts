@@ -1,0 +1,9 @@
+import invoiceList from './templates/invoiceList.json';
+import reconciliation from './templates/reconciliation.json';
+
+/** The cards of invoices and reconciliation (merged into `templates` by templates.ts). */
+export const invoiceTemplates = {
+  invoiceList: { template: invoiceList, strings: ['invoices', 'common'] },
+  /** An invoice or a reconciliation: queued, in progress, its result or its failure. */
+  reconciliation: { template: reconciliation, strings: ['invoices', 'common'] },
+};
