@@ -1,0 +1,491 @@
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { BudgetDialog, type BudgetDialogOptions } from '../../dialogs/budgetDialog';
+import { CustomerActionDialog } from '../../dialogs/customerActionDialog';
+import type { DialogTurn } from '../../dialogs/cardTurn';
+import { mfaCard } from '../../dialogs/lifecycleCards';
+import { alertCard, alertsListCard, budgetCard, spendNotice, usageCard } from '../../dialogs/spendCards';
+import { t, type Locale } from '../../i18n';
+import { formatMoney, formatPercent } from '../../i18n/format';
+import { PartnerCenterError } from '../../partnercenter';
+import { ALL_CUSTOMERS, type ActionRequest, type BudgetAlert, type Store } from '../../store';
+import {
+  alertFiguresSchema,
+  ALERT_POST_TASK,
+  budgetPayloadSchema,
+  DEFAULT_ALERT_THRESHOLDS,
+  periodKeyOf,
+  RAISE_BUDGET_KIND,
+  SET_BUDGET_KIND,
+  usageOverview,
+  type CustomerSummary,
+  type Role,
+  type TaskHandler,
+} from '../../workflows';
+import { channelKeyOf } from '../conversationReferences';
+import type { CommandHandler, VerbHandler } from '../handlers/types';
+import { invokeCard, invokeError, invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
+import type { KindPresenter } from '../presenters/presenter';
+import type { ProactiveMessenger } from '../proactive';
+import { toActivity } from '../proactive';
+import { requiredTurnServices, type TurnServices } from '../turnServices';
+import type { FeatureDefinition } from './feature';
+import { dialogCommand, refuseRole } from './startDialog';
+
+const USAGE_DIALOG = 'usage';
+const BUDGET_SHOW_DIALOG = 'budget.show';
+const ALERTS_DIALOG = 'alerts.customer';
+
+const SET_WORDS = ['set', 'fixer', 'définir', 'definir'];
+const CLEAR_WORDS = ['clear', 'remove', 'supprimer', 'effacer'];
+const ON_WORDS = ['on', 'enable', 'activer'];
+const OFF_WORDS = ['off', 'disable', 'désactiver', 'desactiver'];
+const LIST_WORDS = ['list', 'liste'];
+const ALL_WORDS = ['all', '*', 'tous', 'tout'];
+
+/** `budget <customer> [set <amount>|clear]`, in either language. */
+export function parseBudgetCommand(argText: string): BudgetDialogOptions | { query: string; change: 'show' } {
+  const words = argText.trim().split(/\s+/).filter(Boolean);
+  const at = words.findIndex((w, i) => i > 0 && [...SET_WORDS, ...CLEAR_WORDS].includes(w.toLowerCase()));
+  if (at < 0) return { query: words.join(' '), change: 'show' };
+  const query = words.slice(0, at).join(' ');
+  const verb = words[at].toLowerCase();
+  if (CLEAR_WORDS.includes(verb)) return { query, change: 'clear' };
+  const amountText = words.slice(at + 1).join(' ');
+  return { query, change: 'set', ...(amountText ? { amountText } : {}) };
+}
+
+export type AlertsCommand =
+  | { action: 'list' }
+  | { action: 'on'; target: string; thresholds: number[] }
+  | { action: 'off'; target: string }
+  | { action: 'invalid'; reason: 'thresholds' | 'usage' };
+
+/** `alerts on [customer|all] [thresholds]`, `alerts off [customer|all]`, `alerts list`. */
+export function parseAlertsCommand(argText: string): AlertsCommand {
+  const words = argText.trim().split(/\s+/).filter(Boolean);
+  const verb = (words.shift() ?? 'list').toLowerCase();
+  if (LIST_WORDS.includes(verb)) return { action: 'list' };
+  const isOn = ON_WORDS.includes(verb);
+  if (!isOn && !OFF_WORDS.includes(verb)) return { action: 'invalid', reason: 'usage' };
+  const thresholds: number[] = [];
+  while (words.length > 0 && /^\d+(?:[.,]\d+)?\s*%?$/.test(words[words.length - 1])) {
+    thresholds.unshift(Number((words.pop() ?? '').replace('%', '').replace(',', '.')));
+  }
+  const rest = words.join(' ');
+  const target = rest === '' || ALL_WORDS.includes(rest.toLowerCase()) ? ALL_CUSTOMERS : rest;
+  if (!isOn)
+    return thresholds.length > 0 ? { action: 'invalid', reason: 'usage' } : { action: 'off', target };
+  if (thresholds.some((p) => !(p >= 1 && p <= 1000))) return { action: 'invalid', reason: 'thresholds' };
+  return {
+    action: 'on',
+    target,
+    thresholds: thresholds.length > 0 ? thresholds : [...DEFAULT_ALERT_THRESHOLDS],
+  };
+}
+
+function mayAct(services: TurnServices, role: Role): boolean {
+  return services.roles.includes(role) || services.roles.includes('admin');
+}
+
+/** Where a conversation's alerts go: a channel as a whole (each alert a new thread), else the chat itself. */
+function alertConversationKey(context: TurnContext): string {
+  const conversation = context.activity.conversation;
+  return conversation.conversationType === 'channel' ? channelKeyOf(conversation.id) : conversation.id;
+}
+
+const localeKey = (conversationKey: string) => `alerts.locale:${conversationKey}`;
+const localeSchema = z.enum(['en', 'fr']);
+
+async function alertLocale(store: Store, conversationKey: string): Promise<Locale> {
+  const stored = localeSchema.safeParse(await store.kv.get(localeKey(conversationKey)));
+  return stored.success ? stored.data : 'en';
+}
+
+async function renderAlert(store: Store, alert: BudgetAlert, locale: Locale) {
+  const snooze = await store.alerts.snoozed(alert.conversationKey, alert.customerId, alert.periodKey);
+  return alertCard(locale, alert, snooze ? { snoozedBy: snooze.by.name } : {});
+}
+
+/** Posts a raised alert in its conversation (a channel: a new thread) and remembers where it is. */
+function alertPoster(store: Store, messenger: ProactiveMessenger): TaskHandler {
+  const payload = z.object({ alertId: z.string().min(1) });
+  return {
+    kind: ALERT_POST_TASK,
+    async handle(task, ctx) {
+      const { alertId } = payload.parse(task.payload);
+      const alert = await store.alerts.alert(alertId);
+      if (!alert || alert.state !== 'pending') return { type: 'done' };
+      const locale = await alertLocale(store, alert.conversationKey);
+      const card = await renderAlert(store, alert, locale);
+      const text =
+        alert.kind === 'forecast'
+          ? t(locale, 'spend.alert.forecastTitle', { customerName: alert.customerName })
+          : t(locale, 'spend.alert.thresholdTitle', {
+              customerName: alert.customerName,
+              percent: formatPercent(alertFiguresSchema.parse(alert.figures).percentUsed, locale),
+            });
+      const reference = await store.conversations.get(alert.conversationKey);
+      const where =
+        reference?.conversationType === 'channel'
+          ? await messenger.startThread(alert.conversationKey, { card, text })
+          : {
+              conversationKey: alert.conversationKey,
+              ...(await messenger.send(alert.conversationKey, { card, text })),
+            };
+      await store.alerts.markPosted(alert.id, where);
+      ctx.logger.info(
+        { alertId, customerId: alert.customerId, threshold: alert.threshold },
+        'budget alert posted',
+      );
+      return { type: 'done' };
+    },
+  };
+}
+
+function budgetPresenter(kind: string): KindPresenter {
+  return {
+    kind,
+    title: (request, locale) => t(locale, `kinds.${kind}.title`, { customerName: request.customerName }),
+    message(request: ActionRequest, notice, locale) {
+      if (notice.event !== 'succeeded') return undefined;
+      const payload = budgetPayloadSchema.safeParse(request.payload);
+      if (!payload.success) return undefined;
+      const { amount, currency, customerName } = payload.data;
+      if (amount === null) return t(locale, `kinds.${kind}.messages.cleared`, { customerName });
+      return t(locale, `kinds.${kind}.messages.succeeded`, {
+        customerName,
+        amount: currency ? formatMoney(amount, currency, locale) : String(amount),
+      });
+    },
+  };
+}
+
+/**
+ * Azure spend: `usage`, `budget` (read; set and clear as requests), `alerts` (on, off, list) and
+ * the budget alert cards the monitor raises (acknowledge, snooze for the period, usage, raise the
+ * budget through approval, the suspension preflight).
+ */
+export const spendFeature: FeatureDefinition = {
+  name: 'spend',
+  commands: [
+    { id: 'usage', aliases: ['usage', 'consommation'] },
+    { id: 'budget', aliases: ['budget'] },
+    { id: 'alerts', aliases: ['alerts', 'alertes'] },
+  ],
+  create(host) {
+    const { store, pc, dialogs } = host;
+
+    const showUsage = async (customer: CustomerSummary, turn: DialogTurn) => {
+      const flow = t(turn.locale, 'spend.usage.flow');
+      try {
+        const overview = await usageOverview(pc, customer.id, { correlationId: turn.correlationId });
+        if (overview.periodStart) {
+          await store.spend.record({
+            customerId: customer.id,
+            day: new Date(Date.parse(overview.lastModified ?? '') || Date.now()).toISOString().slice(0, 10),
+            periodKey: periodKeyOf(overview.periodStart),
+            totalCost: overview.totalCost,
+            currency: overview.currency,
+            ...(overview.budget !== undefined ? { budget: overview.budget } : {}),
+            recordedAt: Date.now(),
+          });
+        }
+        const snapshots = overview.periodStart
+          ? await store.spend.period(customer.id, periodKeyOf(overview.periodStart))
+          : [];
+        return usageCard(turn.locale, {
+          customerId: customer.id,
+          customerName: customer.companyName,
+          overview,
+          snapshots,
+        });
+      } catch (error) {
+        if (error instanceof PartnerCenterError && error.code === '900421') {
+          return mfaCard(turn.locale, flow, turn.correlationId);
+        }
+        throw error;
+      }
+    };
+
+    const showBudget = async (customer: CustomerSummary, turn: DialogTurn) => {
+      const budget = await pc.budgets.get(customer.id, { correlationId: turn.correlationId });
+      let spent: number | undefined;
+      let currency = '';
+      try {
+        const summary = await pc.usage.customerSummary(customer.id, { correlationId: turn.correlationId });
+        spent = summary.totalCost;
+        currency = summary.currencyCode ?? '';
+      } catch (error) {
+        // The budget is app-only; what is spent needs App+User: show the budget alone without it.
+        if (!(error instanceof PartnerCenterError) || error.transient) throw error;
+      }
+      return budgetCard(turn.locale, {
+        customerId: customer.id,
+        customerName: customer.companyName,
+        budget: budget.amount ?? null,
+        currency,
+        ...(spent !== undefined ? { spent } : {}),
+      });
+    };
+
+    const subscribe = async (
+      context: TurnContext,
+      customer: { id: string; name: string },
+      turn: DialogTurn,
+      extra: Readonly<Record<string, string>>,
+    ) => {
+      const conversationKey = alertConversationKey(context);
+      const flow = t(turn.locale, 'spend.alerts.flow');
+      const target = customer.id === ALL_CUSTOMERS ? t(turn.locale, 'spend.alerts.all') : customer.name;
+      if (extra.action === 'off') {
+        const removed = await store.alerts.removeFor(conversationKey, customer.id);
+        await store.audit.append({
+          actorId: turn.caller.aadObjectId ?? 'unknown',
+          actorName: turn.caller.name,
+          action: 'alerts.off',
+          outcome: removed ? 'removed' : 'none',
+          correlationId: turn.correlationId,
+          ...(customer.id !== ALL_CUSTOMERS ? { customerId: customer.id } : {}),
+          details: { conversationKey },
+        });
+        return spendNotice(
+          turn.locale,
+          flow,
+          t(turn.locale, removed ? 'spend.alerts.off' : 'spend.alerts.offNone', { target }),
+        );
+      }
+      const thresholds = (extra.thresholds ?? '')
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0);
+      const subscription = await store.alerts.add({
+        conversationKey,
+        customerId: customer.id,
+        thresholds: thresholds.length > 0 ? thresholds : [...DEFAULT_ALERT_THRESHOLDS],
+        ...(customer.id !== ALL_CUSTOMERS ? { customerName: customer.name } : {}),
+        createdBy: turn.caller.aadObjectId ?? 'unknown',
+        createdByName: turn.caller.name,
+      });
+      await store.kv.set(localeKey(conversationKey), turn.locale);
+      await store.audit.append({
+        actorId: turn.caller.aadObjectId ?? 'unknown',
+        actorName: turn.caller.name,
+        action: 'alerts.on',
+        outcome: 'subscribed',
+        correlationId: turn.correlationId,
+        ...(customer.id !== ALL_CUSTOMERS ? { customerId: customer.id } : {}),
+        details: { conversationKey, thresholds: subscription.thresholds },
+      });
+      return spendNotice(
+        turn.locale,
+        flow,
+        t(turn.locale, 'spend.alerts.on', {
+          target,
+          thresholds: subscription.thresholds.map((p) => formatPercent(p, turn.locale)).join(', '),
+        }),
+        'good',
+      );
+    };
+
+    const budgetCommand: CommandHandler = async (request) => {
+      const parsed = parseBudgetCommand(request.argText);
+      if (parsed.change === 'show') {
+        return dialogCommand(dialogs, BUDGET_SHOW_DIALOG, { titleKey: 'spend.budget.flow' })(request);
+      }
+      return dialogCommand(dialogs, BudgetDialog.id, {
+        role: 'requester',
+        titleKey: 'spend.budget.flow',
+        dialogOptions: () => parsed,
+      })(request);
+    };
+
+    const alertsCommand: CommandHandler = async (request) => {
+      const { context, services } = request;
+      const parsed = parseAlertsCommand(request.argText);
+      const { locale } = services;
+      const flow = t(locale, 'spend.alerts.flow');
+      if (parsed.action === 'invalid') {
+        const text = t(
+          locale,
+          parsed.reason === 'thresholds' ? 'spend.alerts.badThresholds' : 'spend.alerts.usageHelp',
+        );
+        await context.sendActivity(toActivity({ card: spendNotice(locale, flow, text, 'warning') }));
+        return;
+      }
+      if (parsed.action === 'list') {
+        const conversationKey = alertConversationKey(context);
+        const subscriptions = await store.alerts.list({ conversationKey });
+        const recent = await store.alerts.alerts({ conversationKey, limit: 10 });
+        await context.sendActivity(toActivity({ card: alertsListCard(locale, subscriptions, recent) }));
+        return;
+      }
+      if (!mayAct(services, 'requester')) {
+        await refuseRole(context, services, 'requester');
+        return;
+      }
+      const extra: Record<string, string> =
+        parsed.action === 'on'
+          ? { action: 'on', thresholds: parsed.thresholds.join(',') }
+          : { action: 'off' };
+      if (parsed.target === ALL_CUSTOMERS) {
+        const card = await subscribe(context, { id: ALL_CUSTOMERS, name: '' }, services, extra);
+        await context.sendActivity(toActivity({ card }));
+        return;
+      }
+      const outcome = await dialogs.begin(context, ALERTS_DIALOG, { query: parsed.target, extra });
+      if (outcome.status === 'card')
+        await context.sendActivity(toActivity({ card: outcome.card, text: flow }));
+    };
+
+    /** The alert a card action names, if it belongs to the conversation the click came from. */
+    const alertFor = async (
+      context: TurnContext,
+      services: TurnServices,
+      data: Record<string, unknown>,
+    ): Promise<BudgetAlert | ReturnType<typeof invokeError>> => {
+      const parsed = z.object({ alertId: z.string().min(1).max(100) }).safeParse(data);
+      if (!parsed.success) return invokeInvalidSubmission(services);
+      const alert = await store.alerts.alert(parsed.data.alertId);
+      const { locale, correlationId } = services;
+      if (!alert) return invokeError(404, 'NotFound', t(locale, 'spend.alert.gone', { correlationId }));
+      if (channelKeyOf(context.activity.conversation.id) !== channelKeyOf(alert.conversationKey)) {
+        services.logger.warn({ alertId: alert.id }, 'a budget alert action came from another conversation');
+        return invokeError(403, 'Forbidden', t(locale, 'spend.alert.elsewhere', { correlationId }));
+      }
+      return alert;
+    };
+
+    const forbidden = (services: TurnServices, role: Role) =>
+      invokeError(
+        403,
+        'Forbidden',
+        t(services.locale, 'errors.forbidden', {
+          role: t(services.locale, `roles.${role}`),
+          correlationId: services.correlationId,
+        }),
+      );
+
+    const isAlert = (value: BudgetAlert | ReturnType<typeof invokeError>): value is BudgetAlert =>
+      'periodKey' in value;
+
+    const acknowledge: VerbHandler = async ({ context, services, data }) => {
+      const found = await alertFor(context, services, data);
+      if (!isAlert(found)) return found;
+      if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
+      const by = { id: services.caller.aadObjectId ?? 'unknown', name: services.caller.name };
+      const outcome = await store.alerts.acknowledge(found.id, by);
+      if (!outcome) return invokeInvalidSubmission(services);
+      if (outcome.first) {
+        await store.audit.append({
+          actorId: by.id,
+          actorName: by.name,
+          action: 'alert.acknowledge',
+          outcome: 'acknowledged',
+          customerId: found.customerId,
+          correlationId: services.correlationId,
+          details: {
+            alertId: found.id,
+            kind: found.kind,
+            threshold: found.threshold,
+            periodKey: found.periodKey,
+          },
+        });
+      }
+      return invokeCard(await renderAlert(store, outcome.alert, services.locale));
+    };
+
+    const snooze: VerbHandler = async ({ context, services, data }) => {
+      const found = await alertFor(context, services, data);
+      if (!isAlert(found)) return found;
+      if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
+      const by = { id: services.caller.aadObjectId ?? 'unknown', name: services.caller.name };
+      const first = await store.alerts.snooze({
+        conversationKey: found.conversationKey,
+        customerId: found.customerId,
+        periodKey: found.periodKey,
+        by,
+        at: Date.now(),
+      });
+      if (first) {
+        await store.audit.append({
+          actorId: by.id,
+          actorName: by.name,
+          action: 'alert.snooze',
+          outcome: 'snoozed',
+          customerId: found.customerId,
+          correlationId: services.correlationId,
+          details: { alertId: found.id, periodKey: found.periodKey, conversationKey: found.conversationKey },
+        });
+      }
+      return invokeCard(await renderAlert(store, found, services.locale));
+    };
+
+    const raise: VerbHandler = async ({ context, services, data }) => {
+      const found = await alertFor(context, services, data);
+      if (!isAlert(found)) return found;
+      if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
+      const figures = alertFiguresSchema.parse(found.figures);
+      const outcome = await dialogs.begin(context, BudgetDialog.id, {
+        query: found.customerId,
+        change: 'raise',
+        alertId: found.id,
+        projectedTotal: Math.ceil(figures.projectedTotal),
+      } satisfies BudgetDialogOptions);
+      if (outcome.status === 'card') {
+        await context.sendActivity(
+          toActivity({ card: outcome.card, text: t(services.locale, 'spend.budget.flow') }),
+        );
+      }
+      return invokeMessage(t(services.locale, 'spend.budget.flow'));
+    };
+
+    const dialogDeps = {
+      pc,
+      requests: host.requests,
+      prompts: dialogs,
+      turn: requiredTurnServices,
+      publishRequest: host.publishRequest,
+    };
+
+    return {
+      commands: {
+        usage: dialogCommand(dialogs, USAGE_DIALOG, { titleKey: 'spend.usage.flow' }),
+        budget: budgetCommand,
+        alerts: alertsCommand,
+      },
+      verbs: {
+        'alert.ack': acknowledge,
+        'alert.snooze': snooze,
+        'alert.raise': raise,
+      },
+      dialogs: [
+        new CustomerActionDialog(USAGE_DIALOG, {
+          pc,
+          prompts: dialogs,
+          turn: requiredTurnServices,
+          flowKey: 'spend.usage.flow',
+          show: async (_context, customer, turn) => showUsage(customer, turn),
+        }),
+        new CustomerActionDialog(BUDGET_SHOW_DIALOG, {
+          pc,
+          prompts: dialogs,
+          turn: requiredTurnServices,
+          flowKey: 'spend.budget.flow',
+          show: async (_context, customer, turn) => showBudget(customer, turn),
+        }),
+        new CustomerActionDialog(ALERTS_DIALOG, {
+          pc,
+          prompts: dialogs,
+          turn: requiredTurnServices,
+          flowKey: 'spend.alerts.flow',
+          show: (context, customer, turn, extra) =>
+            subscribe(context, { id: customer.id, name: customer.companyName }, turn, extra),
+        }),
+        new BudgetDialog(dialogDeps),
+      ],
+      presenters: [budgetPresenter(SET_BUDGET_KIND), budgetPresenter(RAISE_BUDGET_KIND)],
+      tasks: [alertPoster(store, host.messenger)],
+    };
+  },
+};
