@@ -10,6 +10,8 @@ export interface ConnectorCall {
   path: string;
   body: Record<string, unknown> | undefined;
   headers: http.IncomingHttpHeaders;
+  /** The activity id the connector answered with (a new conversation: its first activity's). */
+  answeredId?: string;
 }
 
 export interface FakeConnector {
@@ -21,6 +23,8 @@ export interface FakeConnector {
   failNext(status: number, times?: number, retryAfterSeconds?: number): void;
   /** Holds every answer until the returned function is called (keeps the bot's turns in flight). */
   hold(): () => void;
+  /** The calls being held right now (arrived, not yet answered nor recorded in `calls`). */
+  held(): ConnectorCall[];
   /** Resolves once at least `count` activities were sent. */
   waitForSent(count: number, timeoutMs?: number): Promise<void>;
   clear(): void;
@@ -33,14 +37,29 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let nextId = 1;
   const waiters: Array<() => void> = [];
   let held: Array<() => void> | undefined;
+  const pending: ConnectorCall[] = [];
 
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-    req.on('end', () => (held ? held.push(answer) : answer()));
+    req.on('end', () => {
+      if (!held) return answer();
+      const parked = request();
+      pending.push(parked);
+      held.push(() => {
+        pending.splice(pending.indexOf(parked), 1);
+        answer();
+      });
+    });
+    const request = (): ConnectorCall => ({
+      method: req.method ?? 'GET',
+      path: (req.url ?? '').split('?')[0],
+      body: raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined,
+      headers: req.headers,
+    });
     const answer = () => {
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
-      const path = (req.url ?? '').split('?')[0];
+      const call = request();
+      const { path } = call;
       if (failures && failures.remaining > 0) {
         failures.remaining--;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -49,20 +68,19 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         res.end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests' } }));
         return;
       }
-      calls.push({ method: req.method ?? 'GET', path, body, headers: req.headers });
+      calls.push(call);
       waiters.splice(0).forEach((wake) => wake());
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
         const id = `19:thread-${nextId}@thread.tacv2`;
-        res.end(JSON.stringify({ id, activityId: `activity-${nextId++}` }));
+        call.answeredId = `activity-${nextId++}`;
+        res.end(JSON.stringify({ id, activityId: call.answeredId }));
         return;
       }
       const updated = /\/activities\/([^/]+)$/.exec(path);
-      res.end(
-        JSON.stringify({
-          id: req.method === 'PUT' && updated ? decodeURIComponent(updated[1]) : `activity-${nextId++}`,
-        }),
-      );
+      call.answeredId =
+        req.method === 'PUT' && updated ? decodeURIComponent(updated[1]) : `activity-${nextId++}`;
+      res.end(JSON.stringify({ id: call.answeredId }));
     };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -94,6 +112,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         });
       }
     },
+    held: () => [...pending],
     hold() {
       held = [];
       return () => {

@@ -264,8 +264,10 @@ describe.each(targets)('scheduler on %s', (_label, makeTarget) => {
     };
     const a = scheduler(realA, 'instance-a').scheduler;
     const b = scheduler(realB, 'instance-b').scheduler;
-    a.register({ name, everyMs: 40, run: job('a') });
-    b.register({ name, everyMs: 40, run: job('b') });
+    // The lease outlives any event-loop stall of a loaded CI machine; a lease of a few tens of
+    // milliseconds can expire while its holder's timers wait, which is lease loss (tested above).
+    a.register({ name, everyMs: 40, leaseMs: 1_000, run: job('a') });
+    b.register({ name, everyMs: 40, leaseMs: 1_000, run: job('b') });
     a.start();
     b.start();
     await waitFor(() => ranBy.length >= 5);
