@@ -2,15 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
-import { parseConfig } from '../src/config';
-import { silentLogger } from '../src/logging';
-import { createStore } from '../src/store';
-import { startFakeConnector } from '../test/support/fakeConnector';
-import { startTestBot } from '../test/support/testBot';
-import { cardAction, personalMessage } from '../test/support/teamsActivities';
+import { APPROVER, REQUESTER, cardAction, personalMessage } from '../test/support/teamsActivities';
+import { startPurchaseHarness, type PurchaseHarness } from '../test/integration/purchase/harness';
+import { TeamsThread, actionOf, type Card } from '../test/integration/purchase/teamsDriver';
 import { percentile, printResult, round, type BenchResult } from './benchResult';
 
-/** The floor: a bare CloudAdapter + restify echo bot, measured in the same run on the same machine. */
+/** The floor: a bare CloudAdapter + restify echo bot, on the same host and fake connector. */
 async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const server = restify.createServer();
@@ -28,64 +25,251 @@ async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> 
   };
 }
 
-/**
- * Sequential turns over HTTP through the whole bot (router, card rendering, the conversation
- * reference check, which writes to SQLite only when the reference changed, reply to a loopback
- * connector): the per-turn cost of our own code.
- */
-export async function benchBotTurns(turns = 300): Promise<BenchResult> {
-  const connector = await startFakeConnector();
-  const store = await createStore({ sqlitePath: ':memory:' });
-  const app = await startTestBot({ config: parseConfig({}), store, logger: silentLogger() });
-  const echo = await startEchoBot();
-  const url = `${app.server.url}/api/messages`;
-  const post = async (body: unknown, target = url) => {
-    const started = performance.now();
-    const response = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await response.arrayBuffer();
-    return performance.now() - started;
+/** One kind of turn: `prepare` sets up what the measured `turn` needs (not timed). */
+interface Scenario {
+  name: string;
+  prepare?: (worker: number, i: number) => Promise<unknown>;
+  turn: (worker: number, i: number, prepared: unknown) => Promise<void>;
+}
+
+interface Measured {
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+}
+
+async function measure(scenario: Scenario, workers: number, perWorker: number): Promise<Measured> {
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      for (let i = 0; i < perWorker; i++) {
+        const prepared = scenario.prepare ? await scenario.prepare(worker, i) : undefined;
+        const t0 = performance.now();
+        await scenario.turn(worker, i, prepared);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  const meanMs = times.reduce((sum, t) => sum + t, 0) / times.length;
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    // What the conversations get through while they are all in a turn (setup between turns excluded).
+    perSecond: (workers * 1000) / meanMs,
   };
-  try {
-    const first = await post(personalMessage('help', { serviceUrl: connector.serviceUrl }));
-    const help: number[] = [];
-    const invoke: number[] = [];
-    const floor: number[] = [];
-    for (let i = 0; i < turns; i++) {
-      floor.push(await post(personalMessage('hello', { serviceUrl: connector.serviceUrl }), echo.url));
-      help.push(await post(personalMessage(i % 2 ? 'help' : 'whoami', { serviceUrl: connector.serviceUrl })));
-      invoke.push(
-        await post(cardAction('command.run', { command: 'whoami' }, { serviceUrl: connector.serviceUrl })),
-      );
-      connector.clear();
-    }
-    for (const list of [help, invoke, floor]) list.sort((a, b) => a - b);
-    const p50 = percentile(help, 50);
-    const floorP50 = percentile(floor, 50);
-    return {
-      name: 'bot turns over HTTP (sandbox, SQLite in memory)',
-      figures: {
-        firstTurnMs: round(first),
-        messageTurnP50Ms: round(p50),
-        messageTurnP95Ms: round(percentile(help, 95)),
-        cardInvokeP50Ms: round(percentile(invoke, 50)),
-        cardInvokeP95Ms: round(percentile(invoke, 95)),
-        echoFloorP50Ms: round(floorP50),
-        echoFloorP95Ms: round(percentile(floor, 95)),
-        messageTurnRatioToEchoP50: round(p50 / floorP50),
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/**
+ * Turn latency over HTTP through the whole bot (the same composition as main.ts: router, dialogs,
+ * request service, SQLite in memory, simulator answering without added latency), with 1 and 50
+ * conversations at once, each kind of turn against a bare echo bot measured in the same run.
+ */
+export async function benchBotTurns(): Promise<BenchResult> {
+  const everyFamily = 1_000_000;
+  const harness: PurchaseHarness = await startPurchaseHarness({
+    env: { APPROVAL_POLICY: 'set-budget=1' },
+    partnerCenter: (sim) =>
+      sim.client({
+        limits: {
+          perMinute: {
+            customers: everyFamily,
+            catalog: everyFamily,
+            usage: everyFamily,
+            subscriptions: everyFamily,
+            entitlements: everyFamily,
+            agreements: everyFamily,
+            budgets: everyFamily,
+          },
+          maxConcurrent: 64,
+        },
+      }),
+  });
+  const echo = await startEchoBot();
+  const url = `${harness.app.server.url}/api/messages`;
+  const serviceUrl = harness.connector.serviceUrl;
+  const chat = (worker: number) => `a:bench-${worker}`;
+  const alpine = await harness.simulator.customer('Alpine Ski House');
+  const channel = '19:bench-alerts@thread.tacv2';
+  let alertSerial = 0;
+
+  const scenarios: Scenario[] = [
+    {
+      name: 'echo (bare botbuilder)',
+      turn: async (worker) => {
+        await post(echo.url, personalMessage('hello', { serviceUrl, conversationId: chat(worker) }));
       },
+    },
+    {
+      name: 'help',
+      turn: async (worker) => {
+        await post(url, personalMessage('help', { serviceUrl, conversationId: chat(worker) }));
+      },
+    },
+    {
+      name: 'catalog picker step',
+      prepare: async (worker) => {
+        const thread = new TeamsThread(harness, {
+          conversationId: `19:bench-buy-${worker}@thread.tacv2;messageid=1`,
+        });
+        const [first] = await thread.say(REQUESTER, 'buy Contoso France');
+        return { thread, first };
+      },
+      turn: async (_worker, _i, prepared) => {
+        const { thread, first } = prepared as { thread: TeamsThread; first: { id: string; card?: Card } };
+        if (!first.card) throw new Error('no availability picker');
+        await thread.click(REQUESTER, first.id, actionOf(first.card, { action: 'select' }), {
+          choice: 'DZH318Z0BML6',
+        });
+      },
+    },
+    {
+      name: 'approval invoke',
+      prepare: async () => {
+        const created = await harness.requests.create({
+          kind: 'set-budget',
+          caller: { aadObjectId: REQUESTER.aadObjectId, name: REQUESTER.name },
+          customerId: alpine.id,
+          customerName: 'Alpine Ski House',
+          payload: {
+            customerId: alpine.id,
+            customerName: 'Alpine Ski House',
+            amount: 1000,
+            currency: 'EUR',
+            previousAmount: 1000,
+          },
+          correlationId: 'bench',
+        });
+        if (!created.ok) throw new Error(`request not created: ${created.reason}`);
+        return created.request;
+      },
+      turn: async (worker, _i, prepared) => {
+        const request = prepared as { id: string; version: number };
+        await post(
+          url,
+          cardAction(
+            'request.approve',
+            { requestId: request.id, version: request.version, origin: 'card' },
+            { serviceUrl, user: APPROVER, conversationId: chat(worker) },
+          ),
+        );
+      },
+    },
+    {
+      name: 'plans card',
+      turn: async (worker) => {
+        await post(url, personalMessage('plans Fabrikam Inc', { serviceUrl, conversationId: chat(worker) }));
+      },
+    },
+    {
+      name: 'usage card',
+      turn: async (worker) => {
+        await post(
+          url,
+          personalMessage('usage Alpine Ski House', { serviceUrl, conversationId: chat(worker) }),
+        );
+      },
+    },
+    {
+      name: 'alert card action',
+      prepare: async (worker, i) => {
+        const alert = await harness.store.alerts.raise(
+          {
+            subscriptionId: 'bench',
+            conversationKey: channel,
+            customerId: `bench-${worker}-${i}-${(alertSerial += 1)}`,
+            customerName: 'Alpine Ski House',
+            periodKey: '2026-12',
+            kind: 'threshold',
+            threshold: 80,
+            figures: {
+              totalCost: 850,
+              budget: 1000,
+              currency: 'EUR',
+              percentUsed: 85,
+              projectedTotal: 1200,
+              projectedPercent: 120,
+              periodStart: '2026-12-01T00:00:00Z',
+              periodEnd: '2027-01-01T00:00:00Z',
+              asOf: Date.now(),
+            },
+            state: 'suppressed',
+          },
+          (id) => ({ id: `unused:${id}`, kind: 'unused', payload: {}, nextRunAt: Date.now() }),
+        );
+        if (!alert) throw new Error('alert not raised');
+        return alert.id;
+      },
+      turn: async (worker, _i, alertId) => {
+        await post(
+          url,
+          cardAction(
+            'alert.ack',
+            { alertId },
+            {
+              serviceUrl,
+              user: APPROVER,
+              conversationType: 'channel',
+              conversationId: `${channel};messageid=${worker}`,
+            },
+          ),
+        );
+      },
+    },
+  ];
+
+  try {
+    // Warm-up: tokens, catalog cache, JIT.
+    for (const scenario of scenarios) {
+      const prepared = scenario.prepare ? await scenario.prepare(0, 0) : undefined;
+      await scenario.turn(0, 0, prepared);
+    }
+    const figures: Record<string, number> = {};
+    for (const [workers, perWorker] of [
+      [1, 200],
+      [50, 6],
+    ] as const) {
+      const results = new Map<string, Measured>();
+      for (const scenario of scenarios) {
+        results.set(scenario.name, await measure(scenario, workers, perWorker));
+        harness.connector.clear();
+        await harness.settle();
+      }
+      const floor = results.get('echo (bare botbuilder)');
+      if (!floor) throw new Error('no baseline');
+      for (const [name, m] of results) {
+        const key = `${workers}x ${name}`;
+        figures[`${key} p50Ms`] = round(m.p50, 1);
+        figures[`${key} p95Ms`] = round(m.p95, 1);
+        figures[`${key} p99Ms`] = round(m.p99, 1);
+        figures[`${key} turnsPerSecond`] = round(m.perSecond, 1);
+        if (name !== 'echo (bare botbuilder)') figures[`${key} p50RatioToEcho`] = round(m.p50 / floor.p50, 2);
+      }
+    }
+    return {
+      name: 'bot turns over HTTP (the full composition, simulator without added latency, SQLite in memory)',
+      figures,
       notes: [
-        `${turns} sequential turns of each kind, interleaved with a bare echo bot on the same connector`,
+        '1 conversation: 200 turns of each kind in a row; 50 conversations: 6 turns each, all at once',
+        'each kind of turn is compared with the bare echo bot at the same concurrency, in the same run',
+        'the catalog step, the approval and the alert action are card invokes (Action.Execute); the others are messages',
       ],
     };
   } finally {
-    await app.close();
+    await harness.close();
     await echo.close();
-    await store.close();
-    await connector.close();
   }
 }
 

@@ -1,5 +1,7 @@
 import { benchBotTurns } from './botTurns';
-import { printResult, type BenchResult } from './benchResult';
+import { benchBudgetSweep } from './budgetSweep';
+import { benchFlowCalls } from './flowCalls';
+import { printResult, writeResults, type BenchResult } from './benchResult';
 import { benchPartnerCenterClient } from './partnercenterClient';
 import { benchPurchase } from './purchase';
 import { benchStartup } from './startup';
@@ -10,24 +12,34 @@ const benches: Array<[string, () => Promise<BenchResult>]> = [
   ['startup', benchStartup],
   ['bot turns', () => benchBotTurns()],
   ['purchase', benchPurchase],
+  ['flow calls', benchFlowCalls],
   ['partner center client', benchPartnerCenterClient],
   ['store', benchStore],
+  // 1,000 then 10,000 customers: how time and memory grow with the partner's size.
+  ['budget sweep 1k', () => benchBudgetSweep(1_000)],
+  ['budget sweep 10k', () => benchBudgetSweep(10_000)],
 ];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   let failed = false;
+  const results: BenchResult[] = [];
+  const errors: Array<{ bench: string; error: string }> = [];
   for (const [name, run] of benches) {
     if (only.length > 0 && !only.some((o) => name.includes(o))) continue;
     try {
-      printResult(await run());
+      const result = await run();
+      printResult(result);
+      results.push(result);
     } catch (error) {
       failed = true;
-      process.stderr.write(
-        `bench "${name}" failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
+      const message = error instanceof Error ? error.message : String(error);
+      errors.push({ bench: name, error: message });
+      process.stderr.write(`bench "${name}" failed: ${message}\n`);
     }
   }
+  const file = writeResults(results, errors);
+  process.stdout.write(`\nresults written to ${file}\n`);
   if (failed) process.exitCode = 1;
 }
 

@@ -1,0 +1,124 @@
+import axios from 'axios';
+import { REQUESTER } from '../test/support/teamsActivities';
+import { SimulatorHarness } from '../test/integration/partnercenter/simulatorHarness';
+import { startPurchaseHarness } from '../test/integration/purchase/harness';
+import { TeamsThread } from '../test/integration/purchase/teamsDriver';
+import { printResult, round, type BenchResult } from './benchResult';
+import { startChildSimulator } from './childSimulator';
+
+/** Generated customers on top of the seed; BENCH_SWEEP_CUSTOMERS overrides it for a quick run. */
+const DEFAULT_EXTRA_CUSTOMERS = Number(process.env.BENCH_SWEEP_CUSTOMERS ?? 10_000);
+/**
+ * The usage family's limit for this run. The reference's 300 a minute would make the sweep last
+ * half an hour; a higher limit keeps the run short while still needing several rate-limit windows,
+ * which is what the bound measures. The client is told the same limit, as an operator would.
+ */
+const USAGE_PER_MINUTE = 5_000;
+const WINDOW_MS = 60_000;
+const CHANNEL = '19:bench-sweep@thread.tacv2';
+
+/**
+ * A budget sweep of the partner's every customer (the seed plus 10,000 generated ones) with one
+ * channel following them all: the monitor lists the customers, checks each one's usage summary
+ * under the throttle, and raises the alerts. Reports the wall time against the least time the
+ * simulator's rate limit allows (fixed windows: every full window of calls but the last is waited
+ * out), the calls, the 429s, and the process's peak memory.
+ */
+export async function benchBudgetSweep(extraCustomers = DEFAULT_EXTRA_CUSTOMERS): Promise<BenchResult> {
+  const child = await startChildSimulator(extraCustomers);
+  const simulator = SimulatorHarness.attach(child);
+  await axios.put(`${simulator.baseUrl}/_sim/config`, {
+    rateLimitsPerMinute: { usage: USAGE_PER_MINUTE, customers: USAGE_PER_MINUTE },
+  });
+  const harness = await startPurchaseHarness({
+    simulator,
+    partnerCenter: (sim) =>
+      sim.client({
+        timeoutMs: 30_000,
+        limits: { perMinute: { usage: USAGE_PER_MINUTE, customers: USAGE_PER_MINUTE } },
+        retry: { maxRetries: 6, initialDelayMs: 200, maxDelayMs: 60_000, maxElapsedMs: 300_000 },
+      }),
+  });
+  try {
+    await new TeamsThread(harness, { channelId: CHANNEL }).say(REQUESTER, 'alerts on all');
+    const customers = (
+      await axios.get<{ items: unknown[]; totalCount?: number }>(`${simulator.baseUrl}/_sim/customers`)
+    ).data;
+    const customerCount = customers.totalCount ?? customers.items.length;
+    global.gc?.();
+    const baseline = process.memoryUsage();
+    let peakRss = baseline.rss;
+    let peakHeap = baseline.heapUsed;
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      peakRss = Math.max(peakRss, usage.rss);
+      peakHeap = Math.max(peakHeap, usage.heapUsed);
+    }, 100);
+
+    /** One sweep as the scheduler runs it: queued, then ticked until no check is left. */
+    const sweep = async (at: number) => {
+      await simulator.clearRequests();
+      const started = performance.now();
+      await harness.domain.monitor.startSweep(at);
+      for (;;) {
+        await harness.domain.spendQueue.tick();
+        await harness.settle();
+        // The fake Teams keeps what it was sent: forget it, the store says what was posted.
+        harness.connector.clear();
+        if ((await harness.store.watches.list({ kind: 'budget-check' })).length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const wallMs = performance.now() - started;
+      const summaries = (await simulator.requests()).filter((r) => r.path.endsWith('/usagesummary'));
+      const throttled = summaries.filter((r) => r.status === 429).length;
+      // Fixed windows of USAGE_PER_MINUTE calls: every full window but the last is waited out.
+      const boundMs = Math.floor((summaries.length - throttled - 1) / USAGE_PER_MINUTE) * WINDOW_MS;
+      return { wallMs, boundMs, calls: summaries.length, throttled };
+    };
+
+    // The first sweep raises (and posts) every alert the generated spend reaches; the second is
+    // the steady state: the same reads, nothing new to post.
+    const first = await sweep(Date.now());
+    const alerts = await harness.store.alerts.alerts({ conversationKey: CHANNEL, limit: 100_000 });
+    // Both sides count calls in fixed windows: start the second sweep on fresh ones, as the bound assumes.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 1_000));
+    const second = await sweep(Date.now());
+    clearInterval(sampler);
+    global.gc?.();
+    const retained = process.memoryUsage().heapUsed;
+    const ratio = (run: { wallMs: number; boundMs: number }) =>
+      run.boundMs > 0 ? round(run.wallMs / run.boundMs, 3) : NaN;
+    return {
+      name: `budget sweep of ${customerCount} customers (usage limit ${USAGE_PER_MINUTE}/min)`,
+      figures: {
+        customers: customerCount,
+        usageSummaryCalls: first.calls,
+        throttled429: first.throttled + second.throttled,
+        boundSeconds: round(first.boundMs / 1000, 1),
+        firstSweepSeconds: round(first.wallMs / 1000, 1),
+        firstSweepOverBound: ratio(first),
+        alertsRaised: alerts.length,
+        alertsPosted: alerts.filter((a) => a.state === 'posted').length,
+        steadySweepSeconds: round(second.wallMs / 1000, 1),
+        steadySweepOverBound: ratio(second),
+        steadyCustomersPerSecond: round(customerCount / (second.wallMs / 1000), 1),
+        baselineRssMB: round(baseline.rss / 1_048_576, 1),
+        peakRssMB: round(peakRss / 1_048_576, 1),
+        peakHeapMB: round(peakHeap / 1_048_576, 1),
+        retainedHeapAfterMB: round(retained / 1_048_576, 1),
+      },
+      notes: [
+        'bound: the least time the simulator lets that many usage reads through (fixed 60 s windows)',
+        'the bot and its SQLite (in memory) in this process, the simulator in another, on the same 2 cores; BUDGET_SWEEP_CONCURRENCY lanes (default 4)',
+        'retained heap is measured after a forced GC when node runs with --expose-gc (npm run bench does)',
+      ],
+    };
+  } finally {
+    await harness.close();
+    await simulator.close();
+  }
+}
+
+if (require.main === module) {
+  void benchBudgetSweep().then(printResult);
+}
