@@ -101,12 +101,12 @@ export async function reportTurnError(context: TurnContext, error: Error, logger
   // A Partner Center failure that escaped a turn (a lookup that could not be answered) is said as
   // such: the user can tell an outage from a bug, and knows nothing was changed.
   const pcError = partnerCenterCause(error);
-  const text = pcError
-    ? t(locale, 'errors.partnerCenter', {
-        reason: pcErrorText(locale, { code: pcError.code, message: pcError.description }),
-        correlationId,
-      })
-    : t(locale, 'errors.generic', { correlationId });
+  const reason = pcError && pcErrorText(locale, { code: pcError.code, message: pcError.description });
+  const text = !pcError
+    ? t(locale, 'errors.generic', { correlationId })
+    : pcError.retryAfterSeconds !== undefined && pcError.transient
+      ? t(locale, 'errors.tryAgainIn', { reason, seconds: pcError.retryAfterSeconds, correlationId })
+      : t(locale, 'errors.partnerCenter', { reason, correlationId });
   try {
     if (context.activity.type === ActivityTypes.Invoke) {
       await context.sendActivity({

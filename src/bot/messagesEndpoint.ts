@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../logging';
+import { withCallDeadline } from '../partnercenter';
 import type { AzurePlanOpsBot } from './activityHandler';
 import { parseInboundActivity } from './activitySchema';
 import type { AzurePlanOpsAdapter } from './adapter';
@@ -9,11 +10,17 @@ import { readBody } from './requestBody';
 /** The largest activity taken; Teams' own limit on a message is far below. */
 export const MAX_ACTIVITY_BYTES = 512 * 1024;
 const KEYS_RETRY_AFTER_SECONDS = 5;
+/**
+ * How long a turn's Partner Center calls may take in all: a Teams client gives up on a card action
+ * after about 15 s, so the turn must have answered (or said why not) before then.
+ */
+export const DEFAULT_TURN_DEADLINE_MS = 10_000;
 
 export interface MessagesEndpointDeps {
   adapter: AzurePlanOpsAdapter;
   bot: AzurePlanOpsBot;
   logger: Logger;
+  turnDeadlineMs?: number;
 }
 
 /**
@@ -73,8 +80,11 @@ export function messagesEndpoint(deps: MessagesEndpointDeps): (req: Request, res
         res.header('WWW-Authenticate', 'Bearer');
         return refuse(401, bound.reason);
       }
+      // Every Partner Center call of the turn answers by the deadline or fails with "busy, try
+      // again in N s" (withCallDeadline); background work the turn sets off runs without it.
+      const deadlineAt = Date.now() + (deps.turnDeadlineMs ?? DEFAULT_TURN_DEADLINE_MS);
       const invokeResponse = await adapter.runAuthenticated(bound.result, check.activity, (context) =>
-        bot.run(context),
+        withCallDeadline(deadlineAt, () => bot.run(context)),
       );
       answer(res, invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {

@@ -10,4 +10,10 @@ export interface CallOptions {
   requestId?: string;
   /** X-Locale for this call (e.g. 'fr-FR'); the client's default otherwise. */
   locale?: string;
+  /**
+   * When the call must have answered (epoch ms): it waits for the limiter and retries only within
+   * it, then fails with code 'busy'. Default: the deadline of the work it runs in
+   * (`withCallDeadline`), else none beyond the retry policy's own.
+   */
+  deadlineAt?: number;
 }

@@ -1,7 +1,7 @@
 import type { PartnerCenterCredentials } from './auth/credentials';
 import { MsalTokenProvider } from './auth/tokenProvider';
 import { CatalogCache } from './catalogCache';
-import { Pipeline } from './http/pipeline';
+import { Pipeline, type PartnerCenterCallListener } from './http/pipeline';
 import { RateLimiter, type RateLimitOptions } from './http/rateLimiter';
 import { DEFAULT_RETRY, type RetryOptions } from './http/retryPolicy';
 import { noopLogger, type PartnerCenterLogger } from './logger';
@@ -95,6 +95,14 @@ export class PartnerCenterClient {
     this.invoices = new InvoicesClient(this.pipeline);
     this.agreements = new AgreementsClient(this.pipeline);
     this.auditRecords = new AuditRecordsClient(this.pipeline);
+  }
+
+  /**
+   * Tells `listener` of every logical call (operation, path, MS-RequestId, MS-CorrelationId,
+   * outcome) once it ends; returns the function that stops it. The audit trail uses it.
+   */
+  onCall(listener: PartnerCenterCallListener): () => void {
+    return this.pipeline.onCall(listener);
   }
 
   /** Releases keep-alive sockets and limiter timers. */

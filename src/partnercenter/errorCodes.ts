@@ -18,6 +18,8 @@ export const CLIENT_ERROR_CODES = {
   aborted: { transient: false },
   outcomeUnknown: { transient: false },
   pending: { transient: true },
+  /** Our own limiter had no room for the call before its deadline (a person was waiting). */
+  busy: { transient: true },
   unknown: { transient: false },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -18,6 +18,7 @@ export {
   type KnownErrorCode,
 } from './errorCodes';
 export type { CallOptions } from './callOptions';
+export type { PartnerCenterCall, PartnerCenterCallListener } from './http/pipeline';
 export type { PartnerCenterLogger } from './logger';
 export type { AuthMode, PartnerCenterCredentials, TokenCacheStore } from './auth/credentials';
 export type { RetryOptions } from './http/retryPolicy';
@@ -72,3 +73,9 @@ export type {
 export type { AgreementListOptions, AttestationInput } from './resources/agreements';
 export type { AuditRecordFilter, AuditRecordListOptions } from './resources/auditRecords';
 export type * from './schemas';
+export { currentCallDeadline, withCallDeadline, withoutCallDeadline } from './callDeadline';
+export {
+  GraphDirectoryClient,
+  type GraphDirectoryClientOptions,
+  type GraphDirectoryCredentials,
+} from './graph/graphDirectoryClient';

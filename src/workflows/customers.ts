@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Customer, PartnerCenterClient } from '../partnercenter';
+import { customerDirectoryOf } from './customerDirectory';
 import { isCustomerNotFound } from './pcErrors';
+import { editDistance } from './similarity';
 
 export interface CustomerSummary {
   id: string;
@@ -19,7 +21,9 @@ export interface FindCustomersOptions {
   limit?: number;
   /**
    * When the prefix search finds nothing, how many customers of the directory are read to look for
-   * the query inside names and without accents (default 2,000; 0 disables the fallback).
+   * the query inside names and without accents (0 disables the fallback). By default the first
+   * 2,000 are read once and kept (CustomerDirectory, refreshed in the background); a number given
+   * here reads that many now.
    */
   scanLimit?: number;
 }
@@ -31,8 +35,8 @@ const SCAN_PAGE_SIZE = 500;
 /**
  * Finds customers by what an operator types: a GUID is a customer id (or its tenant id, which is
  * the same for CSP customers), something with a dot is a domain, anything else a company name.
- * Partner Center only matches prefixes (case-insensitively); when that finds nothing, a bounded
- * scan of the directory matches inside names, ignoring case and accents. Exact names come first.
+ * Partner Center only matches prefixes (case-insensitively); when that finds nothing, the cached
+ * directory is searched inside names, ignoring case and accents. Exact names come first.
  */
 export async function findCustomers(
   pc: PartnerCenterClient,
@@ -64,10 +68,38 @@ export async function findCustomers(
   const scanLimit = options.scanLimit ?? 2_000;
   if (found.length === 0 && scanLimit > 0) {
     const wanted = normalizeName(text);
-    const directory = await take(pc.customers.list({ ...call, size: SCAN_PAGE_SIZE }), scanLimit);
-    found = directory.map(summarizeCustomer).filter((c) => normalizeName(c.companyName).includes(wanted));
+    const directory =
+      options.scanLimit === undefined
+        ? await customerDirectoryOf(pc, readDirectory).customers(options.correlationId)
+        : await readDirectory(pc, scanLimit, options.correlationId);
+    found = directory.filter((c) => normalizeName(c.companyName).includes(wanted));
   }
   return rank(found, text, (c) => c.companyName).slice(0, limit);
+}
+
+/**
+ * Customers whose name is a typing mistake or two away from the query ("Contso" → Contoso France,
+ * Contoso Pharmaceuticals), closest first: for when nothing matches. From the cached directory.
+ */
+export async function suggestCustomers(
+  pc: PartnerCenterClient,
+  query: string,
+  options: { correlationId: string; limit?: number },
+): Promise<CustomerSummary[]> {
+  const wanted = normalizeName(query);
+  if (wanted.length < 3) return [];
+  const allowed = Math.max(1, Math.floor(wanted.length / 4));
+  const directory = await customerDirectoryOf(pc, readDirectory).customers(options.correlationId);
+  const scored = directory.map((customer) => {
+    const name = normalizeName(customer.companyName);
+    const candidates = [name, name.slice(0, wanted.length), ...name.split(' ')];
+    return { customer, distance: Math.min(...candidates.map((c) => editDistance(wanted, c))) };
+  });
+  return scored
+    .filter((s) => s.distance <= allowed)
+    .sort((a, b) => a.distance - b.distance || a.customer.companyName.localeCompare(b.customer.companyName))
+    .slice(0, options.limit ?? 5)
+    .map((s) => s.customer);
 }
 
 /** Lower case, no accents, single spaces: "  Société  Générale" → "societe generale". */
@@ -124,6 +156,16 @@ export function summarizeCustomer(customer: Customer): CustomerSummary {
     ...(tenantId ? { tenantId } : {}),
     ...(country ? { country: country.toUpperCase() } : {}),
   };
+}
+
+/** Reads the first `limit` customers of the directory (500 a page). */
+async function readDirectory(
+  pc: PartnerCenterClient,
+  limit: number,
+  correlationId: string,
+): Promise<CustomerSummary[]> {
+  const customers = await take(pc.customers.list({ correlationId, size: SCAN_PAGE_SIZE }), limit);
+  return customers.map(summarizeCustomer);
 }
 
 async function take<T>(items: AsyncIterable<T>, max: number): Promise<T[]> {

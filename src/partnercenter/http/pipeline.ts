@@ -8,7 +8,8 @@ import { MFA_REQUIRED_CODE, PartnerCenterError } from '../errors';
 import type { PartnerCenterLogger } from '../logger';
 import { pcErrorBodySchema, throttlingBodySchema } from '../schemas';
 import { expandPath, queryString, type Operation, type RequestParts } from './operation';
-import { LimiterStoppedError, type RateLimiter } from './rateLimiter';
+import { currentCallDeadline } from '../callDeadline';
+import { LimiterStoppedError, LimiterWaitExceededError, type RateLimiter } from './rateLimiter';
 import {
   callRetryPolicy,
   isAmbiguous,
@@ -28,6 +29,23 @@ export interface PipelineConfig {
   limiter: RateLimiter;
   logger: PartnerCenterLogger;
 }
+
+/** One logical call as it ended, for observers (audit trails): never the body, never a token. */
+export interface PartnerCenterCall {
+  operation: string;
+  method: string;
+  /** The path without the query (`/v1/customers/{id}/…`). */
+  path: string;
+  requestId: string;
+  correlationId: string;
+  ok: boolean;
+  status?: number;
+  /** The PartnerCenterError code of a failed call. */
+  code?: string;
+  durationMs: number;
+}
+
+export type PartnerCenterCallListener = (call: PartnerCenterCall) => void;
 
 /** A successful answer. `body` is the parsed resource, absent for body-less answers (202, 204). */
 export interface PcResponse<T> {
@@ -56,6 +74,8 @@ interface CallContext {
   requestId: string;
   correlationId: string;
   locale: string;
+  /** When a person waiting needs the answer by (epoch ms); background calls have none. */
+  deadlineAt?: number;
 }
 
 const AXIOS_TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
@@ -67,6 +87,7 @@ export class Pipeline {
   private readonly httpAgent = new http.Agent({ keepAlive: true });
   private readonly httpsAgent = new https.Agent({ keepAlive: true });
   private readonly apiRoot: string;
+  private readonly listeners = new Set<PartnerCenterCallListener>();
 
   constructor(private readonly config: PipelineConfig) {
     this.apiRoot = config.baseUrl.replace(/\/+$/, '');
@@ -79,6 +100,22 @@ export class Pipeline {
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
     });
+  }
+
+  /** Tells `listener` of every logical call once it ends; returns the function that stops it. */
+  onCall(listener: PartnerCenterCallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(call: PartnerCenterCall): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(call);
+      } catch (error) {
+        this.config.logger.warn({ err: error, op: call.operation }, 'a call listener failed');
+      }
+    }
   }
 
   /** Calls an operation that answers with a body, and returns that body. */
@@ -120,6 +157,8 @@ export class Pipeline {
       correlationId: options.correlationId ?? randomUUID(),
       locale: options.locale ?? this.config.locale,
     };
+    const deadlineAt = options.deadlineAt ?? currentCallDeadline();
+    if (deadlineAt !== undefined) context.deadlineAt = deadlineAt;
     if (!this.config.tokens.canAuthenticate(operation.auth)) {
       throw this.error(context, {
         code: 'auth',
@@ -135,6 +174,7 @@ export class Pipeline {
       idempotent: operation.idempotent || operation.idempotentByRequestId === true,
       startedAt,
       now: Date.now,
+      ...(deadlineAt !== undefined ? { deadlineAt } : {}),
     });
     const retries = policy.onRetry((event) => {
       const failure = 'error' in event ? event.error : undefined;
@@ -167,6 +207,16 @@ export class Pipeline {
         },
         'partner center call',
       );
+      this.notify({
+        operation: operation.name,
+        method: context.method,
+        path,
+        requestId: context.requestId,
+        correlationId: context.correlationId,
+        ok: true,
+        status: response.status,
+        durationMs: Date.now() - startedAt,
+      });
       return response;
     } catch (error) {
       const failure = error instanceof PartnerCenterError ? error : this.unexpected(context, error);
@@ -174,6 +224,17 @@ export class Pipeline {
         { op: operation.name, durationMs: Date.now() - startedAt, error: failure.toJSON() },
         'partner center call failed',
       );
+      this.notify({
+        operation: operation.name,
+        method: context.method,
+        path,
+        requestId: context.requestId,
+        correlationId: context.correlationId,
+        ok: false,
+        status: failure.status,
+        code: failure.code,
+        durationMs: Date.now() - startedAt,
+      });
       throw failure;
     } finally {
       retries.dispose();
@@ -298,14 +359,21 @@ export class Pipeline {
     const hasBody = parts.body !== undefined;
     if (hasBody) headers['Content-Type'] = 'application/json';
     try {
-      return await this.config.limiter.schedule(operation.family, () =>
-        this.http.request<string>({
-          method: operation.method,
-          url: context.url,
-          headers,
-          data: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
-          signal: options.signal,
-        }),
+      return await this.config.limiter.schedule(
+        operation.family,
+        () =>
+          this.http.request<string>({
+            method: operation.method,
+            url: context.url,
+            headers,
+            data: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
+            signal: options.signal,
+            // A person waiting: the attempt ends with the deadline (never below a second).
+            ...(context.deadlineAt !== undefined
+              ? { timeout: Math.min(this.config.timeoutMs, Math.max(1_000, context.deadlineAt - Date.now())) }
+              : {}),
+          }),
+        context.deadlineAt !== undefined ? { deadlineAt: context.deadlineAt } : {},
       );
     } catch (error) {
       throw this.transportError(context, error);
@@ -387,6 +455,14 @@ export class Pipeline {
 
   private transportError(context: CallContext, error: unknown): PartnerCenterError {
     if (error instanceof PartnerCenterError) return error;
+    if (error instanceof LimiterWaitExceededError) {
+      // Never sent: our own limiter had no room before the deadline. Not retried within the call.
+      return this.error(context, {
+        code: 'busy',
+        description: error.message,
+        retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000),
+      });
+    }
     if (error instanceof LimiterStoppedError) {
       return this.error(context, {
         code: 'aborted',

@@ -39,6 +39,12 @@ export interface RateLimitOptions {
   perMinute?: Partial<Record<LimiterFamily, number>>;
   /** Requests in flight at once per family (default 8). */
   maxConcurrent?: number;
+  /**
+   * The share of each family's window that calls without a deadline (background work: sweeps,
+   * request runs) leave to calls with one (a person waiting), default 0.1: a long sweep never
+   * locks people out of a family for whole windows.
+   */
+  interactiveReserve?: number;
 }
 
 const WINDOW_MS = 60_000;
@@ -51,33 +57,60 @@ export class LimiterStoppedError extends Error {
   }
 }
 
+/** A call with a deadline could not start before it: its family's budget is spent for now. */
+export class LimiterWaitExceededError extends Error {
+  constructor(
+    /** When the budget refills, from now (the earliest a new try may go out at once). */
+    readonly retryAfterMs: number,
+  ) {
+    super(`No room in the rate limit before the deadline; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+export interface ScheduleOptions {
+  /** Epoch ms by which the call must have started; absent for background work. */
+  deadlineAt?: number;
+}
+
 interface Waiter {
   start: () => void;
   reject: (reason: unknown) => void;
+  timer?: NodeJS.Timeout;
 }
 
+type Lane = 'interactive' | 'background';
+
 /**
- * One family's gate: takes calls first come, first served; a call starts once a slot is free and
- * the budget has a request left. While it has, nothing waits on a timer; once it is spent, one timer
- * waits for the window to refill.
+ * One family's gate: calls with a deadline go first, then the others, each lane first come, first
+ * served; a call starts once a slot is free and the budget has a request left (background calls
+ * leave the reserve to interactive ones). While it has, nothing waits on a timer; once it is spent,
+ * one timer waits for the window to refill. An interactive call still waiting at its deadline is
+ * refused with the time to the refill.
  */
 class FamilyGate {
   private readonly budget: RateLimiterMemory;
-  private readonly waiting: Waiter[] = [];
+  private readonly lanes: Record<Lane, Waiter[]> = { interactive: [], background: [] };
+  private readonly reservePoints: number;
   private inFlight = 0;
   private draining = false;
   private refill: NodeJS.Timeout | undefined;
+  /** When the refill timer fires (epoch ms), and whether it waits for interactive calls too. */
+  private refillAt = 0;
+  private refillBlocksInteractive = false;
 
   constructor(
-    perMinute: number,
+    private readonly perMinute: number,
     private readonly maxConcurrent: number,
+    reserve: number,
   ) {
     this.budget = new RateLimiterMemory({ points: perMinute, duration: WINDOW_MS / 1000 });
+    this.reservePoints = Math.floor(perMinute * Math.min(Math.max(reserve, 0), 0.5));
   }
 
-  run<T>(task: () => Promise<T>): Promise<T> {
+  run<T>(task: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = async () => {
+        if (waiter.timer) clearTimeout(waiter.timer);
         this.inFlight += 1;
         try {
           resolve(await task());
@@ -88,7 +121,25 @@ class FamilyGate {
           void this.drain();
         }
       };
-      this.waiting.push({ start: () => void start(), reject });
+      const waiter: Waiter = { start: () => void start(), reject };
+      const lane: Lane = options.deadlineAt === undefined ? 'background' : 'interactive';
+      if (options.deadlineAt !== undefined) {
+        const left = options.deadlineAt - Date.now();
+        const giveUp = () => {
+          const queue = this.lanes.interactive;
+          const at = queue.indexOf(waiter);
+          if (at < 0) return;
+          queue.splice(at, 1);
+          reject(new LimiterWaitExceededError(Math.max(1_000, this.refillAt - Date.now())));
+        };
+        if (left <= 0) {
+          reject(new LimiterWaitExceededError(Math.max(1_000, this.refillAt - Date.now())));
+          return;
+        }
+        waiter.timer = setTimeout(giveUp, left);
+        waiter.timer.unref();
+      }
+      this.lanes[lane].push(waiter);
       void this.drain();
     });
   }
@@ -96,40 +147,76 @@ class FamilyGate {
   stop(): void {
     clearTimeout(this.refill);
     this.refill = undefined;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(new LimiterStoppedError());
+    for (const waiter of [...this.lanes.interactive.splice(0), ...this.lanes.background.splice(0)]) {
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.reject(new LimiterStoppedError());
+    }
     // Clears the store's own expiry timer for the window.
     void this.budget.delete(BUDGET_KEY);
+  }
+
+  private next(): { lane: Lane; waiter: Waiter } | undefined {
+    const interactive = this.lanes.interactive[0];
+    if (interactive && !(this.refill && this.refillBlocksInteractive))
+      return { lane: 'interactive', waiter: interactive };
+    const background = this.lanes.background[0];
+    if (background && this.refill === undefined) return { lane: 'background', waiter: background };
+    return undefined;
   }
 
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.waiting.length > 0 && this.inFlight < this.maxConcurrent && this.refill === undefined) {
+      while (this.inFlight < this.maxConcurrent) {
+        const head = this.next();
+        if (!head) break;
         let msToRefill: number;
         try {
-          msToRefill = await this.msUntilBudget();
+          msToRefill = await this.msUntilBudget(head.lane);
         } catch (error) {
-          this.waiting.shift()?.reject(error);
+          this.remove(head.lane, head.waiter);
+          head.waiter.reject(error);
           continue;
         }
-        if (this.waiting.length === 0) break; // stopped meanwhile
+        if (!this.lanes[head.lane].includes(head.waiter)) continue; // gave up or stopped meanwhile
         if (msToRefill > 0) {
+          clearTimeout(this.refill);
+          this.refillAt = Date.now() + msToRefill;
+          this.refillBlocksInteractive = head.lane === 'interactive';
           this.refill = setTimeout(() => {
             this.refill = undefined;
             void this.drain();
           }, msToRefill);
-          break;
+          if (head.lane === 'interactive') break;
+          // Background calls wait for the refill; interactive ones may still use the reserve.
+          continue;
         }
-        this.waiting.shift()?.start();
+        this.remove(head.lane, head.waiter);
+        head.waiter.start();
       }
     } finally {
       this.draining = false;
     }
   }
 
-  /** Takes one request from the budget: 0 when it had one, else the time until it refills. */
-  private async msUntilBudget(): Promise<number> {
+  private remove(lane: Lane, waiter: Waiter): void {
+    const queue = this.lanes[lane];
+    const at = queue.indexOf(waiter);
+    if (at >= 0) queue.splice(at, 1);
+  }
+
+  /**
+   * Takes one request from the budget: 0 when it had one, else the time until it refills. A
+   * background call leaves the reserve untouched.
+   */
+  private async msUntilBudget(lane: Lane): Promise<number> {
+    if (lane === 'background' && this.reservePoints > 0) {
+      const state = await this.budget.get(BUDGET_KEY);
+      if (state && this.perMinute - state.consumedPoints <= this.reservePoints) {
+        return Math.max(state.msBeforeNext, 1);
+      }
+    }
     try {
       await this.budget.consume(BUDGET_KEY);
       return 0;
@@ -142,8 +229,9 @@ class FamilyGate {
 
 /**
  * Keeps this client's own traffic under the per-tenant limits: a budget of N requests that refills
- * every minute, so short bursts go out at once and the rest wait (never rejected) for the refill.
- * Several instances of the bot each have their own budget; size `perMinute` for that.
+ * every minute, so short bursts go out at once and the rest wait for the refill (background calls
+ * without limit, calls with a deadline until it). Several instances of the bot each have their own
+ * budget; size `perMinute` for that.
  */
 export class RateLimiter {
   private readonly gates = new Map<LimiterFamily, FamilyGate>();
@@ -151,9 +239,9 @@ export class RateLimiter {
 
   constructor(private readonly options: RateLimitOptions = {}) {}
 
-  schedule<T>(family: LimiterFamily, task: () => Promise<T>): Promise<T> {
+  schedule<T>(family: LimiterFamily, task: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
     if (this.stopped) return Promise.reject(new LimiterStoppedError());
-    return this.gateFor(family).run(task);
+    return this.gateFor(family).run(task, options);
   }
 
   /** Rejects the calls still waiting for their turn and releases the timers. */
@@ -167,7 +255,11 @@ export class RateLimiter {
     let gate = this.gates.get(family);
     if (!gate) {
       const perMinute = this.options.perMinute?.[family] ?? DEFAULT_REQUESTS_PER_MINUTE[family];
-      gate = new FamilyGate(perMinute, this.options.maxConcurrent ?? 8);
+      gate = new FamilyGate(
+        perMinute,
+        this.options.maxConcurrent ?? 8,
+        this.options.interactiveReserve ?? 0.1,
+      );
       this.gates.set(family, gate);
     }
     return gate;

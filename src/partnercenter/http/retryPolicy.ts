@@ -93,11 +93,19 @@ export interface CallRetryPolicyInput {
   idempotent: boolean;
   startedAt: number;
   now: () => number;
+  /** The deadline of the work the call belongs to (a person waiting), when sooner than the policy's. */
+  deadlineAt?: number;
 }
 
-/** The retry policy of one logical call (its deadline starts with the call). */
-export function callRetryPolicy({ options, idempotent, startedAt, now }: CallRetryPolicyInput): RetryPolicy {
-  const deadline = startedAt + options.maxElapsedMs;
+/** The retry policy of one logical call (its deadline starts with the call, or is the work's). */
+export function callRetryPolicy({
+  options,
+  idempotent,
+  startedAt,
+  now,
+  deadlineAt,
+}: CallRetryPolicyInput): RetryPolicy {
+  const deadline = Math.min(startedAt + options.maxElapsedMs, deadlineAt ?? Number.POSITIVE_INFINITY);
   const shouldRetry = (error: Error): boolean => {
     const reason = retryReason(error);
     if (reason === undefined) return false;

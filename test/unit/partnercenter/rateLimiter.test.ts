@@ -1,4 +1,8 @@
-import { LimiterStoppedError, RateLimiter } from '../../../src/partnercenter/http/rateLimiter';
+import {
+  LimiterStoppedError,
+  LimiterWaitExceededError,
+  RateLimiter,
+} from '../../../src/partnercenter/http/rateLimiter';
 
 const MINUTE_MS = 60_000;
 
@@ -140,5 +144,61 @@ describe('RateLimiter', () => {
     await turn();
     expect(probe.started).toEqual([1]);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  describe('calls with a deadline (a person waiting)', () => {
+    it('refuses a call that cannot start before its deadline, saying when the budget refills', async () => {
+      const limiter = new RateLimiter({ perMinute: { usage: 2 }, maxConcurrent: 10 });
+      const probe = new Probe();
+      const background = ids(2).map((id) => limiter.schedule('usage', probe.task(id)));
+      await turn();
+      const late = limiter.schedule('usage', probe.task(3), { deadlineAt: Date.now() + 5_000 });
+      const refused = late.catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(5_000);
+      const error = await refused;
+      expect(error).toBeInstanceOf(LimiterWaitExceededError);
+      expect((error as LimiterWaitExceededError).retryAfterMs).toBeGreaterThan(50_000);
+      expect(probe.started).toEqual([1, 2]);
+      probe.finishAll();
+      await Promise.all(background);
+      await limiter.stop();
+    });
+
+    it('goes before background calls waiting for the same family', async () => {
+      const limiter = new RateLimiter({ perMinute: { usage: 100 }, maxConcurrent: 1 });
+      const probe = new Probe();
+      const first = limiter.schedule('usage', probe.task(1));
+      const queued = [2, 3].map((id) => limiter.schedule('usage', probe.task(id)));
+      const person = limiter.schedule('usage', probe.task(9), { deadlineAt: Date.now() + 10_000 });
+      await turn();
+      expect(probe.started).toEqual([1]);
+      for (let i = 0; i < 3; i++) {
+        probe.finishAll();
+        await turn();
+      }
+      expect(probe.started).toEqual([1, 9, 2, 3]);
+      probe.finishAll();
+      await Promise.all([first, person, ...queued]);
+      await limiter.stop();
+    });
+
+    it('keeps a tenth of each window for them: background calls stop at the reserve', async () => {
+      const limiter = new RateLimiter({ perMinute: { usage: 20 }, maxConcurrent: 100 });
+      const probe = new Probe();
+      const background = ids(20).map((id) => limiter.schedule('usage', probe.task(id)));
+      await turn();
+      await turn();
+      expect(probe.started).toHaveLength(18);
+      const person = limiter.schedule('usage', probe.task(99), { deadlineAt: Date.now() + 1_000 });
+      await turn();
+      await turn();
+      expect(probe.started).toContain(99);
+      probe.finishAll();
+      await jest.advanceTimersByTimeAsync(MINUTE_MS);
+      expect(probe.started).toHaveLength(21);
+      probe.finishAll();
+      await Promise.all([person, ...background]);
+      await limiter.stop();
+    });
   });
 });
