@@ -14,7 +14,7 @@ import { renderCard, type AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
 import type { Logger } from '../logging';
 import type { AuditEntryInput } from '../store';
-import type { RolePolicy } from '../workflows/roles';
+import type { Caller, Role } from '../workflows/roles';
 import type { CommandParser } from './commands';
 import { invokeError } from './invokeResponses';
 import type { CommandHandler, SearchHandler, VerbHandler } from './handlers/types';
@@ -30,7 +30,7 @@ export interface ReferenceSink {
 
 export interface BotDeps {
   logger: Logger;
-  roles: RolePolicy;
+  roles: { rolesOf(caller: Caller, options?: { correlationId?: string }): Promise<Role[]> };
   references: ReferenceSink;
   /** Remembers who the user is (their Teams id), on every turn. */
   directory?: { remember(context: TurnContext): Promise<void> };
@@ -70,13 +70,17 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    const services = createTurnServices(context, this.deps.logger, this.deps.roles);
+    const services = createTurnServices(context, this.deps.logger);
     const started = Date.now();
     const tenant = decideTenant(context.activity, this.deps.allowedTenantIds);
     if (!tenant.allowed) {
       await this.refuseTenant(context, services, tenant);
       return;
     }
+    // Once per turn, on the server, from the activity's caller (never from card data).
+    services.roles = await this.deps.roles.rolesOf(services.caller, {
+      correlationId: services.correlationId,
+    });
     if (this.carriesReference(context)) {
       await this.deps.references.saveReference(TurnContext.getConversationReference(context.activity));
       await this.deps.directory?.remember(context);

@@ -1,15 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { renderCard } from '../cards/render';
 import type { AppConfig } from '../config';
 import { CardDialogHost } from '../dialogs/cardDialogHost';
 import { t } from '../i18n';
 import type { Logger } from '../logging';
-import type { PartnerCenterClient } from '../partnercenter';
+import type { GraphBillingClient, PartnerCenterClient } from '../partnercenter';
 import type { Store } from '../store';
-import type { KindRegistry, RequestNotifier, RequestService, RolePolicy } from '../workflows';
+import type { KindRegistry, RequestNotifier, RequestService, RolePolicy, WorkQueue } from '../workflows';
+import type { ReconciliationTuning } from '../workflows/invoices/reconciliationJob';
 import { AzurePlanOpsBot } from './activityHandler';
 import { createAdapter, type AzurePlanOpsAdapter } from './adapter';
 import { CommandParser, PLANNED_COMMANDS } from './commands';
+import { DownloadLinks, type DownloadLinkSettings } from './downloads/downloadLinks';
 import { ConversationReferenceBook } from './conversationReferences';
 import { continueCardDialog } from './features/cardDialogs';
 import { coreFeature } from './features/core';
@@ -18,8 +21,11 @@ import {
   type FeatureDefinition,
   type FeatureHost,
   type FeatureSet,
+  type GovernanceSettings,
 } from './features/feature';
 import { requestPublisher } from './features/requestPublisher';
+import { guardDialogContinuation, guardRoutes } from './governance/routeGuard';
+import { TurnAudit } from './governance/turnAudit';
 import { UserDirectory } from './features/userDirectory';
 import { helpCard } from './handlers/help';
 import { RequestCards, RequestMetaBook } from './handlers/requestCards';
@@ -36,10 +42,13 @@ export interface BotDomain {
   kinds: KindRegistry;
   /** Where the domain's notices go once the bot can send them. */
   attachNotifier(notifier: RequestNotifier): void;
+  /** The durable work queue: features' background tasks are registered and queued there. */
+  queue: Pick<WorkQueue, 'register' | 'enqueue' | 'kick'>;
 }
 
 export interface BotAppDeps {
-  config: Pick<AppConfig, 'botAuth' | 'allowedTenantIds' | 'approvals'>;
+  config: Pick<AppConfig, 'botAuth' | 'allowedTenantIds' | 'approvals'> &
+    Partial<Pick<AppConfig, 'turnDeadlineMs'>>;
   logger: Logger;
   store: Store;
   pc: PartnerCenterClient;
@@ -48,6 +57,13 @@ export interface BotAppDeps {
   features: readonly FeatureDefinition[];
   /** Extra readiness checks (Partner Center); the store's is always there. */
   readiness?: ReadinessCheck[];
+  /** Microsoft Graph partner billing (reconciliation v2); without it new-commerce reconciliation says so. */
+  graphBilling?: GraphBillingClient;
+  reconciliation?: ReconciliationTuning;
+  /** Signed download links; default: a random key (links die with the process) and the bot's own URL. */
+  downloads?: Omit<DownloadLinkSettings, 'signingKey'> & { signingKey?: Buffer };
+  /** Names of people for role grants (Microsoft Graph) and the audit retention the cards state. */
+  governance?: GovernanceSettings;
 }
 
 export interface BotApp {
@@ -56,8 +72,9 @@ export interface BotApp {
   bot: AzurePlanOpsBot;
   messenger: ProactiveMessenger;
   references: ConversationReferenceBook;
-  /** What the features brought (commands, verbs, dialogs, datasets, presenters). */
+  /** What the features brought (commands, verbs, dialogs, datasets, presenters, routes, tasks). */
   features: FeatureSet;
+  downloadLinks: DownloadLinks;
 }
 
 /**
@@ -66,18 +83,21 @@ export interface BotApp {
  * and the notifier the domain reports to, the router and the HTTP server.
  */
 export async function startBotApp(deps: BotAppDeps, listen: { port: number; host: string }): Promise<BotApp> {
-  const { bot, adapter, messenger, references, features } = buildBot(deps);
+  const { bot, adapter, messenger, references, features, downloadLinks } = buildBot(deps);
   const server = await startBotServer(
     {
       adapter,
       bot,
       logger: deps.logger,
       readiness: [{ name: 'store', check: () => deps.store.ping() }, ...(deps.readiness ?? [])],
+      ...(deps.config.turnDeadlineMs !== undefined ? { turnDeadlineMs: deps.config.turnDeadlineMs } : {}),
+      routes: features.routes,
     },
     listen.port,
     listen.host,
   );
-  return { server, adapter, bot, messenger, references, features };
+  downloadLinks.useServerUrl(server.url);
+  return { server, adapter, bot, messenger, references, features, downloadLinks };
 }
 
 /** Everything but the HTTP server: the bot as an adapter runs it (tests drive it without HTTP). */
@@ -88,12 +108,17 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
   const messenger = new ProactiveMessenger(adapter, config.botAuth?.appId ?? '', references, logger);
   const directory = new UserDirectory(store.kv, domain.roles);
   const presenters = new PresenterRegistry(domain.kinds);
-  const requestCards = new RequestCards(domain.roles, directory, presenters);
+  const requestCards = new RequestCards(directory, presenters);
   const requestMeta = new RequestMetaBook(store.kv);
+  const downloadLinks = new DownloadLinks({
+    ...deps.downloads,
+    signingKey: deps.downloads?.signingKey ?? randomBytes(32),
+  });
   const dialogs = new CardDialogHost({
     storage: store.botState,
     idempotency: store.idempotency,
     kv: store.kv,
+    localeOf: (context: TurnContext) => requiredTurnServices(context).locale,
     cancelledCard: (context: TurnContext, flow?: string) => {
       const { locale } = requiredTurnServices(context);
       const text = flow ? t(locale, 'dialogs.cancelled', { flow }) : t(locale, 'dialogs.cancelledUntitled');
@@ -120,6 +145,11 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
       approvalsConversationId: config.approvals.conversationId,
       logger,
     }),
+    work: domain.queue,
+    downloadLinks,
+    graphBilling: deps.graphBilling,
+    reconciliation: deps.reconciliation,
+    governance: deps.governance,
   };
 
   // The core feature lists every command (help, its buttons): known once all features are in.
@@ -136,7 +166,12 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
   late.features = features;
   for (const dialog of features.dialogs) dialogs.add(dialog);
   for (const presenter of features.presenters) presenters.register(presenter);
+  for (const task of features.tasks) domain.queue.register(task);
   const parser = new CommandParser(features.words, PLANNED_COMMANDS);
+  // Every route but help and whoami needs the viewer role, and what it reads is audited.
+  const turnAudit = new TurnAudit(store.audit);
+  deps.pc.onCall(turnAudit.listener);
+  guardRoutes(features, turnAudit);
 
   domain.attachNotifier(
     new TeamsRequestNotifier({
@@ -145,6 +180,7 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
       cards: requestCards,
       meta: requestMeta,
       presenters,
+      directory,
     }),
   );
 
@@ -159,7 +195,10 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
     commands: features.commands,
     verbs: features.verbs,
     searches: features.searches,
-    continueDialog: (context, services) => continueCardDialog(dialogs, context, services),
+    continueDialog: guardDialogContinuation(
+      (context, services) => continueCardDialog(dialogs, context, services),
+      turnAudit,
+    ),
     help: (services, notice) =>
       helpCard(
         services,
@@ -167,5 +206,5 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
         notice,
       ),
   });
-  return { adapter, bot, messenger, references, features };
+  return { adapter, bot, messenger, references, features, downloadLinks };
 }

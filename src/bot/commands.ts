@@ -1,3 +1,4 @@
+import { editDistance } from '../workflows/similarity';
 /**
  * Text commands. Each feature declares its commands with their English and French words; the
  * parser is built from what the features registered, plus the product's commands that no feature
@@ -9,15 +10,8 @@ export interface CommandWords {
   aliases: readonly string[];
 }
 
-/** Commands of the product that this version does not serve yet. */
-export const PLANNED_COMMANDS: readonly CommandWords[] = [
-  { id: 'usage', aliases: ['usage', 'consommation'] },
-  { id: 'budget', aliases: ['budget'] },
-  { id: 'alerts', aliases: ['alerts', 'alertes'] },
-  { id: 'invoices', aliases: ['invoices', 'factures'] },
-  { id: 'recon', aliases: ['recon', 'rapprochement'] },
-  { id: 'audit', aliases: ['audit'] },
-];
+/** Commands of the product that this version does not serve yet (none: `audit` is served since issue 11). */
+export const PLANNED_COMMANDS: readonly CommandWords[] = [];
 
 export type ParsedCommand =
   | { kind: 'command'; command: string; args: string[]; argText: string }
@@ -83,18 +77,3 @@ export class CommandParser {
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.length][b.length];
-}

@@ -22,6 +22,8 @@ import type { Logger } from '../logging';
 export interface OutboundMessage {
   text?: string;
   card?: AdaptiveCard;
+  /** Someone the text @mentions: it contains `<at>{name}</at>`; `id` is a Teams user id or AAD object id. */
+  mention?: { id: string; name: string };
 }
 
 /** Where proactive messages go: the stored reference of a conversation, looked up by key. */
@@ -98,6 +100,17 @@ export function toActivity(message: OutboundMessage): Partial<Activity> {
     text: message.card ? undefined : message.text,
     summary: message.card ? message.text : undefined,
     attachments: message.card ? [CardFactory.adaptiveCard(message.card)] : undefined,
+    ...(message.mention
+      ? {
+          entities: [
+            {
+              type: 'mention',
+              text: `<at>${message.mention.name}</at>`,
+              mentioned: { id: message.mention.id, name: message.mention.name },
+            },
+          ],
+        }
+      : {}),
   };
 }
 

@@ -17,7 +17,12 @@ export interface TeamsRequestNotifierDeps {
   cards: RequestCards;
   meta: RequestMetaBook;
   presenters: PresenterRegistry;
+  /** Teams user ids by AAD object id, to @mention the requester when their request ends. */
+  directory?: { mriOf(aadObjectId: string): Promise<string | undefined> };
 }
+
+/** The notices that end a request's execution: the requester is @mentioned, so it reaches them. */
+const ENDINGS: ReadonlySet<RequestNotice['event']> = new Set(['succeeded', 'failed']);
 
 /**
  * Tells Teams about a request's changes: the request's card is re-rendered from what the store
@@ -55,10 +60,22 @@ export class TeamsRequestNotifier implements RequestNotifier {
       deliveries.push({
         id: `message:${conversationKey}`,
         deliver: async () => {
-          await this.deps.messenger.send(conversationKey, { text });
+          await this.deps.messenger.send(conversationKey, await this.withMention(request, notice, text));
         },
       });
     }
     return deliveries;
+  }
+
+  /** The end of a request names its requester with an @mention (Teams notifies them). */
+  private async withMention(
+    request: ActionRequest,
+    notice: RequestNotice,
+    text: string,
+  ): Promise<OutboundMessage> {
+    if (!ENDINGS.has(notice.event)) return { text };
+    const id = (await this.deps.directory?.mriOf(request.requesterId)) ?? request.requesterId;
+    const name = request.requesterName;
+    return { text: `<at>${name}</at> ${text}`, mention: { id, name } };
   }
 }

@@ -3,6 +3,7 @@ import restify from 'restify';
 import type { Logger } from '../logging';
 import type { AzurePlanOpsBot } from './activityHandler';
 import type { AzurePlanOpsAdapter } from './adapter';
+import { writeRouteResponse, type HttpRoute } from './httpRoute';
 import { messagesEndpoint } from './messagesEndpoint';
 
 export interface ReadinessCheck {
@@ -15,6 +16,10 @@ export interface BotServerDeps {
   bot: AzurePlanOpsBot;
   logger: Logger;
   readiness: ReadinessCheck[];
+  /** The features' own routes (downloads…), outside Bot Framework auth. */
+  routes?: readonly HttpRoute[];
+  /** How long a turn's Partner Center calls may take in all (default 10 s). */
+  turnDeadlineMs?: number;
 }
 
 export interface BotServer {
@@ -49,6 +54,26 @@ export async function startBotServer(deps: BotServerDeps, port: number, host: st
       if (draining && inFlight === 0) drained?.();
     }
   });
+
+  for (const route of deps.routes ?? []) {
+    server.get(route.path, async (req, res) => {
+      inFlight++;
+      try {
+        const params = Object.fromEntries(
+          Object.entries((req.params ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+        );
+        const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        await writeRouteResponse(res, await route.handle({ params, query, headers: req.headers }));
+      } catch (error) {
+        logger.error({ err: error, route: route.path }, 'route failed');
+        if (!res.headersSent) await writeRouteResponse(res, { status: 500, body: 'Internal error\n' });
+        else res.destroy();
+      } finally {
+        inFlight--;
+        if (draining && inFlight === 0) drained?.();
+      }
+    });
+  }
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: draining ? 'draining' : 'ok' });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Activity, TurnContext } from 'botbuilder';
 import { localeFrom, type Locale } from '../i18n';
 import type { Logger } from '../logging';
-import type { Caller, Role, RolePolicy } from '../workflows/roles';
+import type { Caller, Role } from '../workflows/roles';
 import { channelTenantIdOf } from './tenantGate';
 
 /** What every turn knows about itself, set once by the turn middleware and read everywhere else. */
@@ -11,8 +11,17 @@ export interface TurnServices {
   logger: Logger;
   locale: Locale;
   caller: Caller;
+  /**
+   * The caller's effective roles, resolved once per turn on the server (configuration, Entra groups,
+   * grants) after the tenant gate; empty until then. The domain resolves them again for changes.
+   */
   roles: Role[];
   tenantId?: string;
+  /** The conversation the activity came from ('' when it named none) and its type. */
+  conversationId: string;
+  conversationType?: string;
+  /** Set when the turn refused the caller for lacking a role (the read audit records a refusal). */
+  refusedRole?: Role;
 }
 
 const KEY = Symbol('azurePlanOps.turnServices');
@@ -33,16 +42,19 @@ export function callerOf(activity: Partial<Activity>): Caller {
   };
 }
 
-export function createTurnServices(context: TurnContext, logger: Logger, roles: RolePolicy): TurnServices {
+export function createTurnServices(context: TurnContext, logger: Logger): TurnServices {
   const activity = context.activity;
   const correlationId = randomUUID();
   const caller = callerOf(activity);
+  const conversationId = typeof activity.conversation?.id === 'string' ? activity.conversation.id : '';
   const services: TurnServices = {
     correlationId,
     locale: localeFrom(activity.locale),
     caller,
-    roles: roles.rolesOf(caller),
+    roles: [],
     tenantId: caller.tenantId,
+    conversationId,
+    conversationType: activity.conversation?.conversationType,
     logger: logger.child({
       correlationId,
       activityType: activity.type,

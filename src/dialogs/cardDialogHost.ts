@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { AdaptiveCard } from '../cards/render';
+import type { Locale } from '../i18n';
 import type { IdempotencyRepository, KeyValueRepository } from '../store';
 import { z } from 'zod';
 import type { CardPromptServices } from './cardPrompt';
@@ -12,7 +13,7 @@ export type CardTurnResult =
   /** The dialog ran and had nothing to show (it ended silently). */
   | { status: 'silent' }
   /** Forged, replayed or stale: nothing changed. */
-  | { status: 'refused' }
+  | { status: 'refused'; because: 'stale' | 'malformed' }
   /** No dialog of this user is active in this conversation. */
   | { status: 'no-dialog' };
 
@@ -23,6 +24,8 @@ export interface CardDialogHostDeps {
   kv: KeyValueRepository;
   /** The card shown when a flow is cancelled (localized by the Teams side). */
   cancelledCard(context: TurnContext, flow?: string): AdaptiveCard;
+  /** The language of the person acting in this turn. */
+  localeOf(context: TurnContext): Locale;
 }
 
 /** A step token stays taken this long: a replay within a day is refused by the claim too. */
@@ -54,6 +57,10 @@ export class CardDialogHost implements CardPromptServices {
 
   cancelledCard(context: TurnContext, flow?: string): AdaptiveCard {
     return this.deps.cancelledCard(context, flow);
+  }
+
+  localeOf(context: TurnContext): Locale {
+    return this.deps.localeOf(context);
   }
 
   /** Starts `dialogId` for this user in this conversation, replacing any dialog they had going. */
@@ -107,7 +114,7 @@ export class CardDialogHost implements CardPromptServices {
       const ran = await drive(dc);
       const turn = cardTurnOf(context);
       if (!ran) return { status: 'no-dialog' };
-      if (turn.refused) return { status: 'refused' };
+      if (turn.refused) return { status: 'refused', because: turn.refusedBecause ?? 'malformed' };
       await this.state.saveChanges(context);
       for (const key of turn.claims)
         await this.deps.idempotency.complete(key, undefined, { retainMs: STEP_TOKEN_TTL_MS });

@@ -1,7 +1,9 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { z } from 'zod';
+import { withFieldErrors } from '../cards/cardEdits';
 import type { AdaptiveCard } from '../cards/render';
+import { t, type Locale } from '../i18n';
 import { presentCard, refuseSubmission } from './cardTurn';
 
 /** The verb of every card action a card dialog answers. */
@@ -19,6 +21,8 @@ export interface CardFieldRule {
   maxLength?: number;
   /** A regular expression the whole value must match. */
   pattern?: string;
+  /** What the value should look like, said when it does not match (`dialogs.errors.formats.<hint>`). */
+  formatHint?: 'email' | 'phone' | 'date' | 'amount';
   integer?: { min: number; max: number };
 }
 
@@ -46,6 +50,8 @@ export interface CardPromptServices {
   offered(context: TurnContext, dataset: string): Promise<string[]>;
   /** The card that replaces a prompt when its flow is cancelled. */
   cancelledCard(context: TurnContext, flow?: string): AdaptiveCard;
+  /** The language of the person acting (the words of field errors and notices). */
+  localeOf(context: TurnContext): Locale;
 }
 
 const submissionSchema = z
@@ -57,8 +63,21 @@ interface PromptState {
   options: CardPromptOptions;
 }
 
+/** What is wrong with a field the person can put right. */
+type FieldProblem =
+  | { kind: 'required' }
+  | { kind: 'tooLong'; max: number }
+  | { kind: 'format'; hint?: CardFieldRule['formatHint'] }
+  | { kind: 'number'; min: number; max: number }
+  /** Not one of the choices offered (a stale or forged card could send it). */
+  | { kind: 'notOffered' };
+
 type Verdict =
-  { kind: 'accepted'; submission: CardSubmission } | { kind: 'incomplete' } | { kind: 'refused' };
+  | { kind: 'accepted'; submission: CardSubmission }
+  /** Something to put right: the card again, each problem under its field. */
+  | { kind: 'invalid'; problems: Record<string, FieldProblem>; values: Record<string, string> }
+  /** Not this step's card (an older one, a replay) or not a card's data at all. */
+  | { kind: 'refused'; reason: 'stale' | 'malformed' };
 
 /**
  * A step that shows a card and waits for its submission: an Action.Execute invoke (the answer to
@@ -88,17 +107,23 @@ export class CardPrompt extends Dialog<CardPromptOptions> {
       refuseSubmission(dc.context);
       return Dialog.EndOfTurn;
     }
+    const locale = this.services.localeOf(dc.context);
     const verdict = await this.judge(dc.context, state.options);
     if (verdict.kind === 'refused') {
-      refuseSubmission(dc.context);
+      // Nothing changes, and the card stays as it is (it may be someone else's, in a channel):
+      // the person who clicked is told why, in words.
+      refuseSubmission(dc.context, verdict.reason);
       return Dialog.EndOfTurn;
     }
-    if (verdict.kind === 'incomplete') {
-      presentCard(dc.context, state.options.card);
+    if (verdict.kind === 'invalid') {
+      const errors = Object.fromEntries(
+        Object.entries(verdict.problems).map(([field, problem]) => [field, problemText(locale, problem)]),
+      );
+      presentCard(dc.context, withFieldErrors(state.options.card, errors, verdict.values));
       return Dialog.EndOfTurn;
     }
     if (!(await this.services.claimToken(dc.context, state.options.token))) {
-      refuseSubmission(dc.context);
+      refuseSubmission(dc.context, 'stale');
       return Dialog.EndOfTurn;
     }
     if (verdict.submission.action === CANCEL_ACTION) {
@@ -112,45 +137,72 @@ export class CardPrompt extends Dialog<CardPromptOptions> {
   private async judge(context: TurnContext, options: CardPromptOptions): Promise<Verdict> {
     const data = submittedData(context);
     const parsed = submissionSchema.safeParse(data);
-    if (!parsed.success || parsed.data.token !== options.token) return { kind: 'refused' };
+    if (!parsed.success) return { kind: 'refused', reason: 'malformed' };
+    if (parsed.data.token !== options.token) return { kind: 'refused', reason: 'stale' };
     const actions: Record<string, Record<string, CardFieldRule>> = {
       ...options.actions,
       [CANCEL_ACTION]: {},
     };
-    if (!Object.hasOwn(actions, parsed.data.action)) return { kind: 'refused' };
+    if (!Object.hasOwn(actions, parsed.data.action)) return { kind: 'refused', reason: 'malformed' };
     const rules = actions[parsed.data.action];
     const values: Record<string, string> = {};
-    let incomplete = false;
+    const problems: Record<string, FieldProblem> = {};
     for (const [field, rule] of Object.entries(rules)) {
       const raw = inputValue.safeParse(parsed.data[field]);
-      if (!raw.success) return { kind: 'refused' };
+      if (!raw.success) return { kind: 'refused', reason: 'malformed' };
       const value = raw.data === undefined ? '' : String(raw.data).trim();
+      values[field] = value;
       if (value === '') {
-        if (rule.required) incomplete = true;
-        values[field] = '';
+        if (rule.required) problems[field] = { kind: 'required' };
         continue;
       }
-      if (!(await this.valueAllowed(context, value, rule))) return { kind: 'refused' };
-      values[field] = value;
+      const problem = await this.problemWith(context, value, rule);
+      // A choice the card never offered is not a typing mistake: the card was not this one.
+      if (problem?.kind === 'notOffered') return { kind: 'refused', reason: 'malformed' };
+      if (problem) problems[field] = problem;
     }
-    if (incomplete) return { kind: 'incomplete' };
+    if (Object.keys(problems).length > 0) return { kind: 'invalid', problems, values };
     return { kind: 'accepted', submission: { action: parsed.data.action, values } };
   }
 
-  private async valueAllowed(context: TurnContext, value: string, rule: CardFieldRule): Promise<boolean> {
-    if (rule.maxLength !== undefined && value.length > rule.maxLength) return false;
-    if (rule.pattern !== undefined && !new RegExp(`^(?:${rule.pattern})$`).test(value)) return false;
+  private async problemWith(
+    context: TurnContext,
+    value: string,
+    rule: CardFieldRule,
+  ): Promise<FieldProblem | undefined> {
+    if (rule.maxLength !== undefined && value.length > rule.maxLength)
+      return { kind: 'tooLong', max: rule.maxLength };
+    if (rule.pattern !== undefined && !new RegExp(`^(?:${rule.pattern})$`).test(value))
+      return { kind: 'format', hint: rule.formatHint };
     if (rule.integer) {
-      if (!/^\d{1,9}$/.test(value)) return false;
       const n = Number(value);
-      if (n < rule.integer.min || n > rule.integer.max) return false;
+      if (!/^\d{1,9}$/.test(value) || n < rule.integer.min || n > rule.integer.max)
+        return { kind: 'number', ...rule.integer };
     }
     if (rule.oneOf || rule.offeredBy) {
-      if (rule.oneOf?.includes(value)) return true;
-      if (rule.offeredBy) return (await this.services.offered(context, rule.offeredBy)).includes(value);
-      return false;
+      if (rule.oneOf?.includes(value)) return undefined;
+      if (rule.offeredBy && (await this.services.offered(context, rule.offeredBy)).includes(value))
+        return undefined;
+      return { kind: 'notOffered' };
     }
-    return true;
+    return undefined;
+  }
+}
+
+function problemText(locale: Locale, problem: FieldProblem): string {
+  switch (problem.kind) {
+    case 'required':
+      return t(locale, 'dialogs.errors.required');
+    case 'tooLong':
+      return t(locale, 'dialogs.errors.tooLong', { max: problem.max });
+    case 'number':
+      return t(locale, 'dialogs.errors.number', { min: problem.min, max: problem.max });
+    case 'notOffered':
+      return t(locale, 'dialogs.errors.notOffered');
+    case 'format':
+      return problem.hint
+        ? t(locale, `dialogs.errors.formats.${problem.hint}`)
+        : t(locale, 'dialogs.errors.format');
   }
 }
 

@@ -22,6 +22,8 @@ interface CardTurnRecord {
   card?: AdaptiveCard;
   /** The submission was refused (forged, replayed or stale); nothing may change. */
   refused?: boolean;
+  /** Why, for the words the person sees: another step's card, or data no card of ours sent. */
+  refusedBecause?: 'stale' | 'malformed';
   /** Step tokens claimed this turn: completed after state is saved, released if the turn fails. */
   claims: string[];
 }
@@ -41,8 +43,10 @@ export function presentCard(context: TurnContext, card: AdaptiveCard): void {
   recordOf(context).card = card;
 }
 
-export function refuseSubmission(context: TurnContext): void {
-  recordOf(context).refused = true;
+export function refuseSubmission(context: TurnContext, because: 'stale' | 'malformed' = 'malformed'): void {
+  const record = recordOf(context);
+  record.refused = true;
+  record.refusedBecause = because;
 }
 
 export function noteClaim(context: TurnContext, key: string): void {

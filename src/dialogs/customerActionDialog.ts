@@ -19,13 +19,20 @@ import { endWithCard, PROMPT, required } from './dialogSteps';
 
 export interface CustomerActionOptions {
   query: string;
+  /** What else the command said (thresholds after the customer, say), handed to `show`. */
+  extra?: Record<string, string>;
 }
 
 export interface CustomerActionDeps extends CustomerPickerDeps {
   /** The i18n key of the flow's title. */
   flowKey: string;
   /** What to show for the customer once it is known. */
-  show(context: TurnContext, customer: CustomerSummary, turn: DialogTurn): Promise<AdaptiveCard>;
+  show(
+    context: TurnContext,
+    customer: CustomerSummary,
+    turn: DialogTurn,
+    extra: Readonly<Record<string, string>>,
+  ): Promise<AdaptiveCard>;
 }
 
 /**
@@ -55,6 +62,10 @@ export class CustomerActionDialog extends ComponentDialog {
 
   private async show(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const customer = required(step.result as CustomerSummary | undefined, 'the customer step');
-    return endWithCard(step, await this.deps.show(step.context, customer, this.deps.turn(step.context)));
+    const extra = (step.options as Partial<CustomerActionOptions>).extra ?? {};
+    return endWithCard(
+      step,
+      await this.deps.show(step.context, customer, this.deps.turn(step.context), extra),
+    );
   }
 }

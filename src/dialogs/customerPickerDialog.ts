@@ -6,7 +6,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { PartnerCenterClient } from '../partnercenter';
-import { findCustomers, namedCustomer, type CustomerSummary } from '../workflows';
+import { findCustomers, namedCustomer, suggestCustomers, type CustomerSummary } from '../workflows';
 import { CardPrompt, type CardPromptServices } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { autoChoice, PROMPT, promptCard, submissionOf } from './dialogSteps';
@@ -62,6 +62,14 @@ export class CustomerPickerDialog extends ComponentDialog {
         : await findCustomers(this.deps.pc, state.query, { correlationId, limit: CUSTOMER_CHOICES });
     const named = namedCustomer(state.customers, state.query);
     if (named) return step.next(autoChoice({ customerId: named.id }));
+    // Nothing matches: the near misses, offered as "Did you mean".
+    const suggested = state.customers.length === 0 && state.query !== '';
+    if (suggested) {
+      state.customers = await suggestCustomers(this.deps.pc, state.query, {
+        correlationId,
+        limit: CUSTOMER_CHOICES,
+      });
+    }
     return promptCard(
       step,
       (token) =>
@@ -70,6 +78,7 @@ export class CustomerPickerDialog extends ComponentDialog {
           title: options.flow,
           query: state.query,
           customers: state.customers,
+          suggested,
         }),
       {
         select: {

@@ -36,6 +36,8 @@ export interface FlowCardInput {
   sections?: FlowSection[];
   paragraphs?: string[];
   choice?: { id: string; label: string; options: Array<{ title: string; value: string }>; selected?: string };
+  /** A required text field, with what was wrong with the last answer shown right under it. */
+  field?: { id: string; label: string; placeholder?: string; value?: string; error?: string };
   buttons?: FlowButton[];
   /** The step token of a prompt card: its buttons submit to the dialog, and Cancel is offered. */
   token?: string;
@@ -71,6 +73,16 @@ export function flowCard(locale: Locale, input: FlowCardInput): AdaptiveCard {
         ? {
             ...input.choice,
             selected: input.choice.selected ?? null,
+            required: t(locale, 'dialogs.required'),
+          }
+        : null,
+      field: input.field
+        ? {
+            id: input.field.id,
+            label: input.field.label,
+            placeholder: input.field.placeholder ?? '',
+            value: input.field.value ?? '',
+            error: input.field.error ?? null,
             required: t(locale, 'dialogs.required'),
           }
         : null,

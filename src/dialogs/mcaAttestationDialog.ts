@@ -70,9 +70,9 @@ export class McaAttestationDialog extends ComponentDialog {
         attest: {
           firstName: { required: true, maxLength: 100 },
           lastName: { required: true, maxLength: 100 },
-          email: { required: true, maxLength: 200, pattern: EMAIL_PATTERN },
-          phoneNumber: { maxLength: 40, pattern: '[+0-9 ().-]{3,40}' },
-          dateAgreed: { required: true, pattern: '\\d{4}-\\d{2}-\\d{2}' },
+          email: { required: true, maxLength: 200, pattern: EMAIL_PATTERN, formatHint: 'email' },
+          phoneNumber: { maxLength: 40, pattern: '[+0-9 ().-]{3,40}', formatHint: 'phone' },
+          dateAgreed: { required: true, pattern: '\\d{4}-\\d{2}-\\d{2}', formatHint: 'date' },
         },
       },
       options.flow,

@@ -232,7 +232,7 @@ export function refusedCard(
 ): AdaptiveCard {
   const text =
     reason === 'forbidden'
-      ? t(locale, 'errors.forbidden', { role: t(locale, 'roles.operator'), correlationId })
+      ? t(locale, 'errors.forbidden', { role: t(locale, 'roles.requester'), correlationId })
       : t(locale, 'errors.invalidSubmission', { correlationId });
   return flowCard(locale, { flow, tone: 'error', paragraphs: [text] });
 }

@@ -1,5 +1,5 @@
 import { renderCard, type AdaptiveCard } from '../cards/render';
-import { billingCycleLabel, t, type Locale } from '../i18n';
+import { billingCycleLabel, hasKey, t, type Locale } from '../i18n';
 import type { AvailabilityChoice, CatalogChoice, CustomerSummary, SkuChoice } from '../workflows';
 
 /** The purchase dialog's data: what was offered and chosen so far (kept in dialog state, JSON only). */
@@ -33,9 +33,15 @@ export function customerLabel(customer: CustomerSummary): string {
   return `${customer.companyName} (${customer.domain})`;
 }
 
-export function availabilityLabel(a: AvailabilityChoice): string {
-  const segment = a.segment ? a.segment.charAt(0).toUpperCase() + a.segment.slice(1) : a.title;
-  return `${segment} · ${a.catalogItemId}`;
+/** An availability in words (its segment and currency); its CatalogItemId is a detail of the confirmation. */
+export function availabilityLabel(locale: Locale, a: AvailabilityChoice): string {
+  const key = `purchase.segments.${(a.segment ?? '').toLowerCase()}`;
+  const segment = a.segment
+    ? hasKey(locale, key)
+      ? t(locale, key)
+      : a.segment.charAt(0).toUpperCase() + a.segment.slice(1)
+    : a.title;
+  return a.currency ? `${segment} · ${a.currency}` : segment;
 }
 
 export function currencyOf(draft: PurchaseDraft): string {
@@ -63,7 +69,7 @@ export function draftFacts(draft: PurchaseDraft, locale: Locale): Fact[] {
   if (draft.availability) {
     facts.push({
       title: t(locale, 'purchase.facts.availability'),
-      value: only(availabilityLabel(draft.availability), draft.availabilityAuto),
+      value: only(availabilityLabel(locale, draft.availability), draft.availabilityAuto),
     });
   }
   return facts;
@@ -71,9 +77,24 @@ export function draftFacts(draft: PurchaseDraft, locale: Locale): Fact[] {
 
 export function customerPickerCard(
   locale: Locale,
-  input: { token: string; title: string; query: string; customers: CustomerSummary[]; notice?: string },
+  input: {
+    token: string;
+    title: string;
+    query: string;
+    customers: CustomerSummary[];
+    notice?: string;
+    /** The customers are near misses of the query ("Did you mean"), not matches. */
+    suggested?: boolean;
+  },
 ): AdaptiveCard {
-  const mode = input.query === '' ? 'ask' : input.customers.length === 0 ? 'none' : 'several';
+  const mode =
+    input.query === ''
+      ? 'ask'
+      : input.customers.length === 0
+        ? 'none'
+        : input.suggested
+          ? 'suggest'
+          : 'several';
   return renderCard(
     'customerPicker',
     {

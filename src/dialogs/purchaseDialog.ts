@@ -166,7 +166,7 @@ export class PurchaseDialog extends ComponentDialog {
     if (draft.mca !== 'missing') return step.next(autoChoice({}));
     const turn = this.turn(step);
     const customer = required(draft.customer);
-    if (!turn.roles.includes('operator') && !turn.roles.includes('admin')) {
+    if (!turn.roles.includes('requester') && !turn.roles.includes('admin')) {
       return endWithCard(
         step,
         noticeCard(turn.locale, {
@@ -196,7 +196,13 @@ export class PurchaseDialog extends ComponentDialog {
         customerName: customer.companyName,
       });
     }
-    draft.products = await listAzureProducts(this.deps.pc, this.scope(step));
+    const products = await listAzureProducts(this.deps.pc, this.scope(step));
+    // The legacy offer is listed but cannot be bought: left out, and said why, never a dead end.
+    draft.products = products.filter((p) => !p.legacy);
+    if (products.some((p) => p.legacy)) {
+      const legacy = t(this.turn(step).locale, 'purchase.catalog.legacyLeftOut');
+      draft.notice = draft.notice ? `${draft.notice} ${legacy}` : legacy;
+    }
     return this.pickFrom(
       step,
       'product',
@@ -231,7 +237,7 @@ export class PurchaseDialog extends ComponentDialog {
     return this.pickFrom(
       step,
       'availability',
-      draft.availabilities.map((a) => ({ title: availabilityLabel(a), value: a.id })),
+      draft.availabilities.map((a) => ({ title: availabilityLabel(this.turn(step).locale, a), value: a.id })),
     );
   }
 

@@ -1,22 +1,28 @@
 import i18next from 'i18next';
 import enBot from './locales/en/bot.json';
+import enGovernance from './locales/en/governance.json';
+import enInvoices from './locales/en/invoices.json';
 import enLifecycle from './locales/en/lifecycle.json';
 import enPartnerCenter from './locales/en/partnercenter.json';
 import enPurchase from './locales/en/purchase.json';
 import enRequests from './locales/en/requests.json';
+import enSpend from './locales/en/spend.json';
 import frBot from './locales/fr/bot.json';
+import frGovernance from './locales/fr/governance.json';
+import frInvoices from './locales/fr/invoices.json';
 import frLifecycle from './locales/fr/lifecycle.json';
 import frPartnerCenter from './locales/fr/partnercenter.json';
 import frPurchase from './locales/fr/purchase.json';
 import frRequests from './locales/fr/requests.json';
+import frSpend from './locales/fr/spend.json';
 
 export type Locale = 'en' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 /** The catalogs, one JSON file per area; deep-merged per locale. */
 const catalogs: Record<Locale, readonly Record<string, unknown>[]> = {
-  en: [enBot, enPartnerCenter, enRequests, enPurchase, enLifecycle],
-  fr: [frBot, frPartnerCenter, frRequests, frPurchase, frLifecycle],
+  en: [enBot, enPartnerCenter, enRequests, enPurchase, enLifecycle, enInvoices, enSpend, enGovernance],
+  fr: [frBot, frPartnerCenter, frRequests, frPurchase, frLifecycle, frInvoices, frSpend, frGovernance],
 };
 
 function deepMerge(

@@ -10,6 +10,7 @@ import { TokenService } from './identity/tokens';
 import { DEFAULT_REFRESH_TOKEN, type RunningSimulator, type SimulatorOptions } from './options';
 import { controlRoutes } from './routes/control';
 import { billingBlobRoute, graphBillingRoutes, graphNotFoundRoutes } from './routes/graphBilling';
+import { graphDirectoryRoutes } from './routes/graphDirectory';
 import { apiRoutes, notFoundRoutes } from './routes/index';
 import { SimClock } from './state/clock';
 import { DEFAULT_CONFIG, World } from './state/world';
@@ -58,7 +59,8 @@ export async function startSimulatorServer(options: SimulatorOptions = {}): Prom
   for (const route of controlRoutes) mountControl(server, sim, route);
   for (const route of apiRoutes) mountRoute(server, sim, route);
   // Microsoft Graph partner billing and its blob storage, on the same server (other dialects).
-  for (const route of [...graphBillingRoutes, ...graphNotFoundRoutes]) mountGraphRoute(server, sim, route);
+  for (const route of [...graphBillingRoutes, ...graphDirectoryRoutes, ...graphNotFoundRoutes])
+    mountGraphRoute(server, sim, route);
   mountBlobRoute(server, sim, billingBlobRoute);
   for (const route of notFoundRoutes) mountRoute(server, sim, route);
 

@@ -39,11 +39,18 @@ export type { Lease, LeaseRepository } from './leases';
 export type { IdempotencyClaim, IdempotencyRepository } from './idempotency';
 export {
   ALL_CUSTOMERS,
-  type AlertHistoryEntry,
-  type AlertNotice,
   type AlertRepository,
+  type AlertSnooze,
+  type BudgetAlert,
+  type BudgetAlertKind,
+  type BudgetAlertState,
+  type NewBudgetAlert,
   type AlertSubscription,
   type AlertSubscriptionInput,
 } from './alerts';
+export type { SpendSnapshot, SpendSnapshotRepository } from './spendSnapshots';
 export type { Watch, WatchInput, WatchKind, WatchRepository } from './watches';
 export type { KeyValueRepository } from './kv';
+export type { Download, DownloadEncoding, DownloadRepository, DownloadState, NewDownload } from './downloads';
+export type { NewRoleGrant, RoleGrant, RoleGrantRepository } from './roleGrants';
+export { AUDIT_PURGE_SETTING } from './migrations';

@@ -97,6 +97,8 @@ export interface ActionRequest {
   expiresAt?: number;
   /** Bumped by every transition and update: the compare-and-set token. */
   version: number;
+  /** The tenant the request was made in (channelData.tenant.id); absent on requests from before 0006. */
+  tenantId?: string;
 }
 
 export interface NewActionRequest {
@@ -114,6 +116,7 @@ export interface NewActionRequest {
   activityId?: string;
   correlationId: string;
   expiresAt?: number;
+  tenantId?: string;
 }
 
 /**
@@ -259,6 +262,7 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
           execution_json: null,
           approvals_json: null,
           policy_json: input.policy === undefined ? null : toJson(input.policy),
+          tenant_id: nullable(input.tenantId?.toLowerCase()),
         })
         .returningAll()
         .compile();
@@ -395,5 +399,6 @@ function fromRow(row: Row): ActionRequest {
     updatedAt: row.updated_at,
     expiresAt: optional(row.expires_at),
     version: row.version,
+    tenantId: optional(row.tenant_id),
   };
 }

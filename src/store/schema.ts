@@ -13,10 +13,16 @@ export interface Database {
   leases: LeaseTable;
   idempotency_keys: IdempotencyTable;
   alert_subscriptions: AlertSubscriptionTable;
-  alert_history: AlertHistoryTable;
+  budget_alerts: BudgetAlertTable;
+  alert_snoozes: AlertSnoozeTable;
+  spend_snapshots: SpendSnapshotTable;
   watches: WatchTable;
   kv: KeyValueTable;
   request_orders: RequestOrderTable;
+  downloads: DownloadTable;
+  download_chunks: DownloadChunkTable;
+  role_grants: RoleGrantTable;
+  audit_purge_window: AuditPurgeWindowTable;
 }
 
 export interface ConversationReferenceTable {
@@ -63,6 +69,8 @@ export interface ActionRequestTable {
   execution_json: string | null;
   approvals_json: string | null;
   policy_json: string | null;
+  /** The tenant the request was made in (0006); null for older requests. */
+  tenant_id: string | null;
 }
 
 export interface AuditTable {
@@ -77,6 +85,25 @@ export interface AuditTable {
   pc_request_id: string | null;
   outcome: string;
   details_json: string | null;
+  tenant_id: string | null;
+  conversation_id: string | null;
+  request_kind: string | null;
+  customer_name: string | null;
+}
+
+/** A role an admin granted in Teams (the configuration's roles are not stored). */
+export interface RoleGrantTable {
+  principal_id: string;
+  role: string;
+  principal_name: string | null;
+  granted_by: string;
+  granted_by_name: string | null;
+  granted_at: number;
+}
+
+/** SQLite only: the cutoff of the retention purge running in this transaction (see 0006). */
+export interface AuditPurgeWindowTable {
+  cutoff: number;
 }
 
 export interface LeaseTable {
@@ -100,17 +127,51 @@ export interface AlertSubscriptionTable {
   conversation_key: string;
   customer_id: string;
   thresholds_json: string;
+  customer_name: string | null;
   created_by: string;
+  created_by_name: string | null;
   created_at: number;
   updated_at: number;
 }
 
-export interface AlertHistoryTable {
+export interface BudgetAlertTable {
+  id: string;
   subscription_id: string;
+  conversation_key: string;
   customer_id: string;
-  threshold: number;
+  customer_name: string;
   period_key: string;
+  kind: string;
+  threshold: number;
+  figures_json: string;
+  state: string;
+  posted_conversation_key: string | null;
+  activity_id: string | null;
+  posted_at: number | null;
+  ack_by: string | null;
+  ack_by_name: string | null;
+  ack_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertSnoozeTable {
+  conversation_key: string;
+  customer_id: string;
+  period_key: string;
+  snoozed_by: string;
+  snoozed_by_name: string;
   at: number;
+}
+
+export interface SpendSnapshotTable {
+  customer_id: string;
+  day: string;
+  period_key: string;
+  total_cost: number;
+  currency: string;
+  budget: number | null;
+  recorded_at: number;
 }
 
 export interface WatchTable {
@@ -138,4 +199,25 @@ export interface RequestOrderTable {
   order_id: string;
   request_id: string;
   created_at: number;
+}
+
+export interface DownloadTable {
+  id: string;
+  file_name: string;
+  content_type: string;
+  /** How the chunks are stored: 'gzip' (served decompressed) or 'identity'. */
+  encoding: string;
+  /** 'writing' while its chunks are added, then 'ready'. */
+  state: string;
+  size_bytes: number;
+  chunk_count: number;
+  meta_json: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface DownloadChunkTable {
+  download_id: string;
+  seq: number;
+  data: Buffer;
 }

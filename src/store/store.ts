@@ -9,12 +9,15 @@ import { connect, type ConnectionOptions } from './connect';
 import { StoreConfigError } from './errors';
 import { atomicFor, type RepositoryContext } from './context';
 import { conversationReferenceRepository, type ConversationReferenceRepository } from './conversations';
+import { downloadRepository, type DownloadRepository } from './downloads';
 import { idempotencyRepository, type IdempotencyRepository } from './idempotency';
 import { keyValueRepository, type KeyValueRepository } from './kv';
 import { leaseRepository, type LeaseRepository } from './leases';
 import { migrationProvider, type Engine } from './migrations';
 import { actionRequestRepository, type ActionRequestRepository } from './requests';
+import { roleGrantRepository, type RoleGrantRepository } from './roleGrants';
 import type { Database } from './schema';
+import { spendSnapshotRepository, type SpendSnapshotRepository } from './spendSnapshots';
 import { watchRepository, type WatchRepository } from './watches';
 
 export interface StoreOptions extends ConnectionOptions {
@@ -35,8 +38,11 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly idempotency: IdempotencyRepository;
   readonly alerts: AlertRepository;
+  readonly spend: SpendSnapshotRepository;
   readonly watches: WatchRepository;
   readonly kv: KeyValueRepository;
+  readonly downloads: DownloadRepository;
+  readonly roleGrants: RoleGrantRepository;
 }
 
 /** Opens the database, applies pending migrations, and returns the repositories over it. */
@@ -78,8 +84,11 @@ export class SqlStore implements Store {
   readonly leases: LeaseRepository;
   readonly idempotency: IdempotencyRepository;
   readonly alerts: AlertRepository;
+  readonly spend: SpendSnapshotRepository;
   readonly watches: WatchRepository;
   readonly kv: KeyValueRepository;
+  readonly downloads: DownloadRepository;
+  readonly roleGrants: RoleGrantRepository;
   private closed?: Promise<void>;
 
   constructor(
@@ -97,8 +106,11 @@ export class SqlStore implements Store {
     this.leases = leaseRepository(ctx);
     this.idempotency = idempotencyRepository(ctx);
     this.alerts = alertRepository(ctx);
+    this.spend = spendSnapshotRepository(ctx);
     this.watches = watchRepository(ctx);
     this.kv = keyValueRepository(ctx);
+    this.downloads = downloadRepository(ctx);
+    this.roleGrants = roleGrantRepository(ctx);
   }
 
   async ping(): Promise<void> {

@@ -1,10 +1,12 @@
 import type { Availability, PartnerCenterClient, Product } from '../partnercenter';
-import { AZURE_TARGET_VIEW } from './azurePlan';
+import { AZURE_TARGET_VIEW, isLegacyAzureOffer, LEGACY_AZURE_PRODUCT_ID } from './azurePlan';
 
 export interface CatalogChoice {
   id: string;
   title: string;
   description?: string;
+  /** The legacy Microsoft Azure (MS-AZR-0145P) offer: listed by Partner Center, no longer sold. */
+  legacy?: boolean;
 }
 
 export interface SkuChoice extends CatalogChoice {
@@ -47,7 +49,12 @@ export async function listAzureProducts(
  * SKU-shaped (sample 02): their `id` is an offer id (MS-AZR-0145P) and the product is `productId`.
  */
 export function productChoices(products: readonly Product[]): CatalogChoice[] {
-  return products.map((p) => choice(p.productId || p.id, p.title, p.description));
+  return products.map((p) => ({
+    ...choice(p.productId || p.id, p.title, p.description),
+    ...(isLegacyAzureOffer(p.id) || (p.productId || p.id).toUpperCase() === LEGACY_AZURE_PRODUCT_ID
+      ? { legacy: true }
+      : {}),
+  }));
 }
 
 export async function listSkus(

@@ -20,4 +20,20 @@ export * from './kinds/upgrade';
 export * from './lifecycle/plans';
 export * from './lifecycle/preflight';
 export * from './lifecycle/upgrades';
-export { RolePolicy, type Caller, type Role, type RoleSettings } from './roles';
+export {
+  effectiveRoles,
+  isRole,
+  ROLES,
+  RolePolicy,
+  type Caller,
+  type GroupMembership,
+  type Role,
+  type RoleAssignment,
+  type RoleSettings,
+  type RoleSource,
+} from './roles';
+export * from './kinds/budget';
+export * from './spend/budgetAmount';
+export * from './spend/budgetMonitor';
+export * from './spend/forecast';
+export * from './spend/usageOverview';

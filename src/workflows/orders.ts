@@ -92,6 +92,12 @@ export interface ListCustomerOrdersDeps {
   store: Store;
 }
 
+export type ListedOrder = OrderSummary & {
+  source: 'partner-center' | 'pending-listing';
+  /** Set when the status is the one stored when the order was placed (its fresh read failed). */
+  statusAsOf?: number;
+};
+
 /**
  * `orders <customer>`: newest first. Partner Center lists a new order only after up to 15
  * minutes; an order we placed within `pendingWindowMs` (default 20 min, a little more than the
@@ -101,7 +107,7 @@ export interface ListCustomerOrdersDeps {
 export async function listCustomerOrders(
   deps: ListCustomerOrdersDeps,
   input: { customerId: string; correlationId: string; now: number; pendingWindowMs?: number },
-): Promise<Array<OrderSummary & { source: 'partner-center' | 'pending-listing' }>> {
+): Promise<Array<ListedOrder>> {
   const window = input.pendingWindowMs ?? 20 * 60_000;
   const [listed, requests] = await Promise.all([
     collect(deps.pc.orders.list(input.customerId, { correlationId: input.correlationId })),
@@ -122,16 +128,29 @@ export async function listCustomerOrders(
   });
   const requestOf = new Map(placed.map((p) => [p.order.id.toLowerCase(), p.request.id]));
 
-  const result: Array<OrderSummary & { source: 'partner-center' | 'pending-listing' }> = listed.map(
-    (order) => {
-      const requestId = requestOf.get(order.id.toLowerCase());
-      return { ...summarizeOrder(order), ...(requestId ? { requestId } : {}), source: 'partner-center' };
-    },
-  );
+  const result: ListedOrder[] = listed.map((order) => {
+    const requestId = requestOf.get(order.id.toLowerCase());
+    return { ...summarizeOrder(order), ...(requestId ? { requestId } : {}), source: 'partner-center' };
+  });
   const shown = new Set(listed.map((o) => o.id.toLowerCase()));
-  for (const { order, request, item, catalogItemId, placedAt } of placed) {
-    if (input.now - placedAt > window || shown.has(order.id.toLowerCase())) continue;
+  const unlisted = placed.filter(({ order, placedAt }) => {
+    if (input.now - placedAt > window || shown.has(order.id.toLowerCase())) return false;
     shown.add(order.id.toLowerCase());
+    return true;
+  });
+  // Orders the list does not show yet are read by id (the by-id read has no lag), so that `orders`
+  // and `order <id>` give the same status; what was stored when it was placed is the fallback.
+  const fresh = await Promise.allSettled(
+    unlisted.map(({ order }) =>
+      deps.pc.orders.get(input.customerId, order.id, { correlationId: input.correlationId }),
+    ),
+  );
+  unlisted.forEach(({ order, request, item, catalogItemId, placedAt }, i) => {
+    const read = fresh[i];
+    if (read.status === 'fulfilled') {
+      result.push({ ...summarizeOrder(read.value), requestId: request.id, source: 'pending-listing' });
+      return;
+    }
     result.push({
       id: order.id,
       status: order.status,
@@ -148,8 +167,9 @@ export async function listCustomerOrders(
       ],
       requestId: request.id,
       source: 'pending-listing',
+      statusAsOf: placedAt,
     });
-  }
+  });
   return result.sort((a, b) => timeOf(b.creationDate) - timeOf(a.creationDate) || b.id.localeCompare(a.id));
 }
 

@@ -107,14 +107,14 @@ export type McaAttestationResult =
 
 /**
  * Records the partner's attestation that the customer accepted the Microsoft Customer Agreement
- * (App+User). An operator (who buys) or an admin may do it; it is audited either way.
+ * (App+User). A requester (who buys) or an admin may do it; it is audited either way.
  */
 export async function recordMcaAttestation(
   deps: McaAttestationDeps,
   input: McaAttestationInput,
 ): Promise<McaAttestationResult> {
   const { caller } = input;
-  if (!deps.roles.has(caller, 'operator') && !deps.roles.has(caller, 'admin')) {
+  if (!(await deps.roles.has(caller, 'requester'))) {
     return { ok: false, reason: 'forbidden' };
   }
   const pcRequestId = randomUUID();

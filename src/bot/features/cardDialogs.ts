@@ -2,8 +2,9 @@ import { ActivityTypes, type Activity, type AdaptiveCardInvokeResponse, type Tur
 import type { CardDialogHost, CardTurnResult } from '../../dialogs/cardDialogHost';
 import { CARD_DIALOG_VERB } from '../../dialogs/cardPrompt';
 import { t } from '../../i18n';
-import { invokeCard, invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
+import { invokeCard, invokeMessage } from '../invokeResponses';
 import { toActivity } from '../proactive';
+import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../../cards/render';
 import type { TurnServices } from '../turnServices';
 import type { VerbHandler } from '../handlers/types';
 
@@ -37,10 +38,7 @@ export async function continueCardDialog(
     typeof value.action === 'string';
   if (!isCardSubmission) return false;
   const outcome = await host.continue(context);
-  const answer = await answerSubmitMessage(context, services, outcome);
-  if (answer.statusCode >= 400) {
-    await context.sendActivity((answer.value as { message?: string } | undefined)?.message ?? '');
-  }
+  await answerSubmitMessage(context, services, outcome);
   return true;
 }
 
@@ -50,9 +48,16 @@ function invokeAnswer(services: TurnServices, outcome: CardTurnResult): Adaptive
       return invokeCard(outcome.card);
     case 'silent':
       return invokeMessage(t(services.locale, 'dialogs.done'));
-    default:
-      services.logger.warn({ outcome: outcome.status }, 'card submission refused');
-      return invokeInvalidSubmission(services);
+    case 'refused':
+      services.logger.warn({ outcome: outcome.status, because: outcome.because }, 'card submission refused');
+      // Said in words to the person who clicked; the card itself stays (in a channel it may be
+      // someone else's).
+      return invokeMessage(
+        t(services.locale, `dialogs.refused.${outcome.because}`, { correlationId: services.correlationId }),
+      );
+    case 'no-dialog':
+      services.logger.info('a card of a flow that has ended was used');
+      return invokeMessage(t(services.locale, 'dialogs.ended'));
   }
 }
 
@@ -63,8 +68,12 @@ async function answerSubmitMessage(
   outcome: CardTurnResult,
 ): Promise<AdaptiveCardInvokeResponse> {
   const answer = invokeAnswer(services, outcome);
-  if (outcome.status !== 'card') return answer;
-  await showInPlace(context, toActivity({ card: outcome.card }));
+  if (answer.type === ADAPTIVE_CARD_CONTENT_TYPE) {
+    await showInPlace(context, toActivity({ card: answer.value as unknown as AdaptiveCard }));
+  } else if (outcome.status !== 'silent') {
+    // No invoke to answer: the words go to the conversation.
+    await context.sendActivity(String(answer.value));
+  }
   return answer;
 }
 

@@ -8,8 +8,6 @@ import { dialogSubmitVerb } from './cardDialogs';
 import type { FeatureDefinition } from './feature';
 
 const TYPEAHEAD_RESULTS = 15;
-/** A typeahead answer must be quick: only a bounded scan when the prefix search finds nothing. */
-const TYPEAHEAD_SCAN_LIMIT = 500;
 
 /** What the router knows once every feature is in: the commands served, for help and its buttons. */
 export interface CommandDirectory {
@@ -44,8 +42,8 @@ export function coreFeature(directory: CommandDirectory): FeatureDefinition {
             if (query === '' || !services.caller.aadObjectId) return [];
             const found = await findCustomers(host.pc, query, {
               correlationId: services.correlationId,
+              // When the prefix search finds nothing, the cached directory answers (no listing).
               limit: TYPEAHEAD_RESULTS,
-              scanLimit: TYPEAHEAD_SCAN_LIMIT,
             });
             await host.dialogs.recordOffers(
               context,

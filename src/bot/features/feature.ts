@@ -1,8 +1,11 @@
 import type { Dialog } from 'botbuilder-dialogs';
 import type { Logger } from '../../logging';
-import type { PartnerCenterClient } from '../../partnercenter';
-import type { Store } from '../../store';
-import type { KindRegistry, RequestService, RolePolicy } from '../../workflows';
+import type { GraphBillingClient, PartnerCenterClient } from '../../partnercenter';
+import type { Store, WatchInput } from '../../store';
+import type { KindRegistry, RequestService, RolePolicy, TaskHandler, WorkScheduler } from '../../workflows';
+import type { ReconciliationTuning } from '../../workflows/invoices/reconciliationJob';
+import type { DownloadLinks } from '../downloads/downloadLinks';
+import type { HttpRoute } from '../httpRoute';
 import type { CommandWords } from '../commands';
 import type { CardDialogHost } from '../../dialogs/cardDialogHost';
 import type { RequestCards, RequestMetaBook } from '../handlers/requestCards';
@@ -28,6 +31,20 @@ export interface FeatureHost {
   requestMeta: RequestMetaBook;
   /** Turns a dialog's confirmation card into the new request's card (and its approvals thread). */
   publishRequest: RequestPublisher;
+  /** Durable background work (the store's work queue, every instance): what outlasts a turn. */
+  work: WorkScheduler & { enqueue(task: WatchInput): Promise<unknown> };
+  /** Short-lived signed links to files the bot serves (`routes`). */
+  downloadLinks: DownloadLinks;
+  /** Microsoft Graph partner billing (reconciliation v2), when configured, and its export timings. */
+  graphBilling?: GraphBillingClient;
+  reconciliation?: ReconciliationTuning;
+  /** Governance: people's names (Microsoft Graph) for grants, and how long audit rows are kept. */
+  governance?: GovernanceSettings;
+}
+
+export interface GovernanceSettings {
+  people?: { displayName(userId: string, options?: { correlationId?: string }): Promise<string | undefined> };
+  auditRetentionDays: number;
 }
 
 /** What a feature plugs into the bot. */
@@ -41,6 +58,10 @@ export interface FeatureParts {
   searches?: Record<string, SearchHandler>;
   /** How the request kinds this feature brings are worded. */
   presenters?: KindPresenter[];
+  /** HTTP routes beside /api/messages, outside Bot Framework auth: each checks its own callers. */
+  routes?: HttpRoute[];
+  /** Durable background tasks this feature queues (registered with the work queue). */
+  tasks?: TaskHandler[];
 }
 
 /**
@@ -54,7 +75,7 @@ export interface FeatureDefinition {
   create(host: FeatureHost): FeatureParts;
 }
 
-/** Every command, verb, dialog, dataset and presenter the features brought, each claimed once. */
+/** Every command, verb, dialog, dataset, presenter, route and task the features brought, each claimed once. */
 export interface FeatureSet {
   words: CommandWords[];
   commands: Map<string, CommandHandler>;
@@ -62,11 +83,14 @@ export interface FeatureSet {
   dialogs: Dialog[];
   searches: Map<string, SearchHandler>;
   presenters: KindPresenter[];
+  routes: HttpRoute[];
+  tasks: TaskHandler[];
 }
 
 /**
  * Builds the features and merges what they bring. Two features that claim one command, word, verb,
- * dialog, dataset or presenter stop the start with an error naming both: nothing overrides silently.
+ * dialog, dataset, presenter, route or task stop the start with an error naming both: nothing
+ * overrides silently.
  */
 export function assembleFeatures(definitions: readonly FeatureDefinition[], host: FeatureHost): FeatureSet {
   const set: FeatureSet = {
@@ -76,6 +100,8 @@ export function assembleFeatures(definitions: readonly FeatureDefinition[], host
     dialogs: [],
     searches: new Map(),
     presenters: [],
+    routes: [],
+    tasks: [],
   };
   const owners = new Map<string, string>();
   const claim = (what: string, feature: string) => {
@@ -114,6 +140,14 @@ export function assembleFeatures(definitions: readonly FeatureDefinition[], host
     for (const presenter of parts.presenters ?? []) {
       claim(`presenter of "${presenter.kind}"`, definition.name);
       set.presenters.push(presenter);
+    }
+    for (const route of parts.routes ?? []) {
+      claim(`route "${route.method} ${route.path}"`, definition.name);
+      set.routes.push(route);
+    }
+    for (const task of parts.tasks ?? []) {
+      claim(`task "${task.kind}"`, definition.name);
+      set.tasks.push(task);
     }
   }
   return set;

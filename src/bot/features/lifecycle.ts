@@ -88,15 +88,15 @@ export const lifecycleFeature: FeatureDefinition = {
       commands: {
         plans: dialogCommand(host.dialogs, PLANS_DIALOG, { titleKey: 'lifecycle.plans.flow' }),
         suspend: dialogCommand(host.dialogs, PlanChangeDialog.suspendId, {
-          role: 'operator',
+          role: 'requester',
           titleKey: 'lifecycle.suspend.flow',
         }),
         reactivate: dialogCommand(host.dialogs, PlanChangeDialog.reactivateId, {
-          role: 'operator',
+          role: 'requester',
           titleKey: 'lifecycle.reactivate.flow',
         }),
         upgrade: dialogCommand(host.dialogs, UpgradeDialog.id, {
-          role: 'operator',
+          role: 'requester',
           titleKey: 'lifecycle.upgrade.flow',
         }),
       },

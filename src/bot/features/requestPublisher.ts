@@ -57,6 +57,6 @@ export function requestPublisher(deps: RequestPublisherDeps): RequestPublisher {
         await context.sendActivity(t(locale, 'request.messages.approvalsUnreachable'));
       }
     }
-    return deps.cards.forCaller(attached ?? request, services.caller, locale);
+    return deps.cards.forCaller(attached ?? request, services, locale);
   };
 }

@@ -6,7 +6,12 @@ export const requestsFeature: FeatureDefinition = {
   name: 'requests',
   commands: [{ id: 'requests', aliases: ['requests', 'demandes'] }],
   create(host) {
-    const deps = { requests: host.requests, roles: host.roles, cards: host.requestCards };
+    const deps = {
+      requests: host.requests,
+      cards: host.requestCards,
+      meta: host.requestMeta,
+      audit: host.store.audit,
+    };
     return { commands: { requests: requestsCommand(deps) }, verbs: requestVerbs(deps) };
   },
 };

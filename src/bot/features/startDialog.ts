@@ -14,14 +14,18 @@ import type { TurnServices } from '../turnServices';
 export function dialogCommand(
   dialogs: CardDialogHost,
   dialogId: string,
-  options: { role?: Role; titleKey: string },
+  options: { role?: Role; titleKey: string; dialogOptions?: (argText: string) => object },
 ): CommandHandler {
   return async ({ context, services, argText }) => {
     if (options.role && !services.roles.includes(options.role) && !services.roles.includes('admin')) {
       await refuseRole(context, services, options.role);
       return;
     }
-    const outcome = await dialogs.begin(context, dialogId, { query: argText });
+    const outcome = await dialogs.begin(
+      context,
+      dialogId,
+      options.dialogOptions ? options.dialogOptions(argText) : { query: argText },
+    );
     if (outcome.status === 'card') {
       await context.sendActivity(
         toActivity({ card: outcome.card, text: t(services.locale, options.titleKey) }),
@@ -30,7 +34,9 @@ export function dialogCommand(
   };
 }
 
+/** Tells the caller the role they lack; the turn's audit records the refusal (`read.<command>.refused`). */
 export async function refuseRole(context: TurnContext, services: TurnServices, role: Role): Promise<void> {
+  services.refusedRole = role;
   const text = t(services.locale, 'errors.forbidden', {
     role: t(services.locale, `roles.${role}`),
     correlationId: services.correlationId,

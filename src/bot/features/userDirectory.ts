@@ -42,7 +42,9 @@ export class UserDirectory {
   /** The requester first, then every named approver or admin the bot has heard from; at most 60. */
   async refreshUserIds(requesterAadObjectId: string): Promise<string[]> {
     const requester = requesterAadObjectId.toLowerCase();
-    const deciders = [...this.roles.namedMembers('approver'), ...this.roles.namedMembers('admin')];
+    // Approvers as named by configuration or grant (admins included); group members get the
+    // shared read-only card and their own view once they click (refresh) — Teams needs MRIs.
+    const deciders = await this.roles.namedMembers('approver');
     const candidates = [requester, ...deciders.filter((id) => id !== requester)];
     const ids: string[] = [];
     for (const mri of await Promise.all([...new Set(candidates)].map((id) => this.mriOf(id)))) {

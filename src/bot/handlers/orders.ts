@@ -1,5 +1,5 @@
 import { CardFactory, type TurnContext } from 'botbuilder';
-import { renderCard } from '../../cards/render';
+import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { statusLabel, billingCycleLabel, t, type Locale } from '../../i18n';
 import type { Logger } from '../../logging';
 import { PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
@@ -26,32 +26,29 @@ const MAX_ORDERS_SHOWN = 15;
 
 type Lookup = { ok: true; customer: { id: string; companyName: string } } | { ok: false; text: string };
 
-/** `orders <customer>` / `commandes <client>`: newest first, with orders Partner Center does not list yet. */
-export function ordersCommand(deps: OrderHandlerDeps): CommandHandler {
-  return async ({ context, services, argText }) => {
-    const { locale } = services;
-    if (argText.trim() === '') return notice(context, locale, t(locale, 'orders.usage'));
-    const lookup = await resolveCustomer(deps.pc, argText, services);
-    if (!lookup.ok) return notice(context, locale, lookup.text);
-    const { customer } = lookup;
-    const orders = await listCustomerOrders(
-      { pc: deps.pc, store: deps.store },
-      { customerId: customer.id, correlationId: services.correlationId, now: (deps.now ?? Date.now)() },
-    );
-    const card = renderCard(
-      'orders',
-      {
-        customerName: customer.companyName,
-        orders: orders.slice(0, MAX_ORDERS_SHOWN).map((order) => ({
-          heading: t(locale, 'orders.orderTitle', { orderId: order.id }),
-          pendingListing: order.source === 'pending-listing',
-          facts: orderFacts(order, locale),
-        })),
-      },
-      locale,
-    );
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
-  };
+/** The orders card of a customer: newest first, with orders Partner Center does not list yet. */
+export async function ordersCard(
+  deps: OrderHandlerDeps,
+  customer: { id: string; companyName: string },
+  services: { locale: Locale; correlationId: string },
+): Promise<AdaptiveCard> {
+  const { locale } = services;
+  const orders = await listCustomerOrders(
+    { pc: deps.pc, store: deps.store },
+    { customerId: customer.id, correlationId: services.correlationId, now: (deps.now ?? Date.now)() },
+  );
+  return renderCard(
+    'orders',
+    {
+      customerName: customer.companyName,
+      orders: orders.slice(0, MAX_ORDERS_SHOWN).map((order) => ({
+        heading: t(locale, 'orders.orderTitle', { orderId: order.id }),
+        pendingListing: order.source === 'pending-listing',
+        facts: orderFacts(order, locale),
+      })),
+    },
+    locale,
+  );
 }
 
 /** `order <id> [customer]` / `commande <id> [client]`: the order by id, its lines and provisioning. */
@@ -140,9 +137,19 @@ export function orderCommand(deps: OrderHandlerDeps): CommandHandler {
   };
 }
 
-function orderFacts(order: OrderSummary, locale: Locale): Array<{ title: string; value: string }> {
+function orderFacts(
+  order: OrderSummary & { statusAsOf?: number },
+  locale: Locale,
+): Array<{ title: string; value: string }> {
+  const status = statusLabel(locale, 'order', order.status);
   const facts = [
-    { title: t(locale, 'orders.status'), value: statusLabel(locale, 'order', order.status) },
+    {
+      title: t(locale, 'orders.status'),
+      value:
+        order.statusAsOf === undefined
+          ? status
+          : t(locale, 'orders.statusAsOf', { status, at: formatInstant(order.statusAsOf, locale) }),
+    },
     { title: t(locale, 'orders.created'), value: formatInstant(order.creationDate, locale) },
   ];
   if (order.billingCycle)

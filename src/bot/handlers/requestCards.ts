@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { hasKey, pcErrorText, t, type Locale } from '../../i18n';
 import type { ActionRequest, KeyValueRepository } from '../../store';
-import type { Caller, RolePolicy } from '../../workflows/roles';
+import type { Caller, Role } from '../../workflows/roles';
 import type { UserDirectory } from '../features/userDirectory';
 import { formatInstant, type PresenterRegistry, type WordedFact } from '../presenters/presenter';
 
@@ -28,23 +28,32 @@ export class RequestMetaBook {
   }
 }
 
+/** Who looks at a card: the caller and the roles resolved for this turn (the domain checks again). */
+export interface CardViewer {
+  caller: Caller;
+  roles: readonly Role[];
+}
+
 /** A request seen by a caller: approvers decide, the requester may cancel, everyone else reads. */
-export function viewOf(request: ActionRequest, caller: Caller, roles: RolePolicy): RequestView {
+export function viewOf(request: ActionRequest, viewer: CardViewer): RequestView {
+  const { caller, roles } = viewer;
   if (request.state !== 'requested') return 'readonly';
   if (isRequester(request, caller)) return 'requester';
   if (hasApproved(request, caller)) return 'readonly';
-  if (roles.has(caller, 'approver') || roles.has(caller, 'admin')) return 'approver';
+  if (roles.includes('approver')) return 'approver';
   return 'readonly';
 }
 
 /** Why the caller may not decide this request, if they may not (the domain says the same). */
 export function decisionRefusal(
   request: ActionRequest,
-  caller: Caller,
-  roles: RolePolicy,
-): 'not-approver' | 'own-request' | 'not-pending' | 'already-approved' | undefined {
+  viewer: CardViewer,
+): 'not-approver' | 'own-request' | 'not-pending' | 'already-approved' | 'other-tenant' | undefined {
+  const { caller, roles } = viewer;
+  if (request.tenantId !== undefined && request.tenantId !== caller.tenantId?.toLowerCase())
+    return 'other-tenant';
   if (isRequester(request, caller)) return 'own-request';
-  if (!roles.has(caller, 'approver') && !roles.has(caller, 'admin')) return 'not-approver';
+  if (!roles.includes('approver')) return 'not-approver';
   if (request.state !== 'requested') return 'not-pending';
   if (hasApproved(request, caller)) return 'already-approved';
   return undefined;
@@ -121,7 +130,6 @@ export function requestFacts(
  */
 export class RequestCards {
   constructor(
-    private readonly roles: RolePolicy,
     private readonly directory: UserDirectory,
     private readonly presenters: PresenterRegistry,
   ) {}
@@ -136,11 +144,11 @@ export class RequestCards {
 
   async forCaller(
     request: ActionRequest,
-    caller: Caller,
+    viewer: CardViewer,
     locale: Locale,
-    options: { notice?: string; rejecting?: boolean; origin?: RequestOrigin } = {},
+    options: { notice?: string; rejecting?: boolean; origin?: RequestOrigin; readonly?: boolean } = {},
   ): Promise<AdaptiveCard> {
-    const view = viewOf(request, caller, this.roles);
+    const view = options.readonly ? 'readonly' : viewOf(request, viewer);
     return this.render(request, locale, {
       view: options.rejecting && view === 'approver' ? 'rejecting' : view,
       origin: options.origin ?? 'card',

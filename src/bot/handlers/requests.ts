@@ -2,20 +2,38 @@ import { CardFactory, type AdaptiveCardInvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCard } from '../../cards/render';
 import { t } from '../../i18n';
-import type { ActionRequest } from '../../store';
+import type { ActionRequest, AuditEntryInput } from '../../store';
 import { MAX_REJECTION_REASON_LENGTH, type RequestService } from '../../workflows/requests/service';
-import type { RolePolicy } from '../../workflows/roles';
+import { channelKeyOf } from '../conversationReferences';
 import { invokeCard, invokeError, invokeInvalidSubmission } from '../invokeResponses';
 import { formatInstant } from '../presenters/presenter';
 import type { TurnServices } from '../turnServices';
-import { decisionRefusal, viewOf, type RequestCards, type RequestOrigin } from './requestCards';
+import {
+  decisionRefusal,
+  viewOf,
+  type RequestCards,
+  type RequestMetaBook,
+  type RequestOrigin,
+} from './requestCards';
 import type { CommandHandler, VerbHandler, VerbRequest } from './types';
 
 export interface RequestHandlerDeps {
   requests: RequestService;
-  roles: RolePolicy;
   cards: RequestCards;
+  /** Where else a request's card lives (its approvals-channel thread). */
+  meta: Pick<RequestMetaBook, 'get'>;
+  /** Where the refusals decided here are recorded (the domain records its own). */
+  audit: { append(entry: AuditEntryInput): Promise<unknown> };
 }
+
+/** The audit action of each verb (its refusals are `<action>.refused`). */
+const VERB_ACTIONS: Record<string, string> = {
+  'request.refresh': 'request.refresh',
+  'request.approve': 'request.approve',
+  'request.reject': 'request.reject',
+  'request.rejectConfirm': 'request.reject',
+  'request.cancel': 'request.cancel',
+};
 
 const LIST_LIMIT = 10;
 
@@ -26,6 +44,7 @@ const requestAction = z.object({
   origin: z.enum(['card', 'list']).default('card'),
 });
 const refreshAction = requestAction.extend({ version: z.coerce.number().int().positive().optional() });
+const forgedAction = z.object({ requestId: z.string().uuid().optional() }).passthrough();
 const rejectConfirm = requestAction.extend({
   reason: z.string().trim().min(1).max(MAX_REJECTION_REASON_LENGTH),
 });
@@ -64,15 +83,16 @@ export function requestVerbs(deps: RequestHandlerDeps): Record<string, VerbHandl
     return answer(action.origin, services, outcome.request, notice);
   };
 
-  const reject: Answer = async ({ services }, action) => {
+  const reject: Answer = async ({ services, verb }, action) => {
     const request = await deps.requests.get(action.requestId);
     if (!request) return notFound(services);
     const refused =
-      request.version !== action.version
-        ? 'stale-card'
-        : decisionRefusal(request, services.caller, deps.roles);
-    if (refused) return refusal(deps, services, action, refused, request);
-    const card = await deps.cards.forCaller(request, services.caller, services.locale, {
+      decisionRefusal(request, services) ?? (request.version !== action.version ? 'stale-card' : undefined);
+    if (refused) {
+      await auditRefusal(deps, services, verb, refused, request);
+      return refusal(deps, services, action, refused, request);
+    }
+    const card = await deps.cards.forCaller(request, services, services.locale, {
       rejecting: true,
       origin: action.origin,
     });
@@ -103,13 +123,35 @@ export function requestVerbs(deps: RequestHandlerDeps): Record<string, VerbHandl
     return refusal(deps, services, action, outcome.reason, outcome.request);
   };
 
-  /** Parses the card data; an action that changes something names the version its card showed. */
+  /**
+   * Parses the card data (an action that changes something names the version its card showed) and
+   * refuses an action on a request of another conversation: each refusal decided here is audited
+   * (`<action>.refused`); the domain audits those it decides.
+   */
   const guarded =
     (handler: Answer, options: { changes: boolean }): VerbHandler =>
     async (request) => {
+      const { services, verb } = request;
       const parsed = (options.changes ? requestAction : refreshAction).safeParse(request.data);
-      if (!parsed.success) return invokeInvalidSubmission(request.services);
-      return handler(request, parsed.data);
+      if (!parsed.success) {
+        const forged = forgedAction.safeParse(request.data);
+        await auditRefusal(deps, services, verb, 'invalid-data', undefined, {
+          requestId: forged.success ? forged.data.requestId : undefined,
+        });
+        return invokeInvalidSubmission(services);
+      }
+      const action = parsed.data;
+      const target = await deps.requests.get(action.requestId);
+      if (target && target.tenantId !== undefined && target.tenantId !== services.tenantId?.toLowerCase()) {
+        // Nothing of another tenant's request is shown, not even its card.
+        await auditRefusal(deps, services, verb, 'other-tenant', target);
+        return notFound(services);
+      }
+      if (target && !(await actionableHere(deps, target, services))) {
+        await auditRefusal(deps, services, verb, 'other-conversation', target);
+        return refusal(deps, services, action, 'other-conversation', target, { readonly: true });
+      }
+      return handler(request, action);
     };
 
   return {
@@ -129,16 +171,26 @@ export function requestsCommand(deps: RequestHandlerDeps): CommandHandler {
   };
 }
 
+/**
+ * The open requests the caller may act on where they are: in a personal chat every open request of
+ * their tenant, in a channel or group chat those of that conversation (and of its approvals thread).
+ */
 export async function requestsListCard(
   deps: RequestHandlerDeps,
   services: TurnServices,
   notice?: string,
 ): Promise<AdaptiveCard> {
-  const { locale, caller } = services;
-  const open = await deps.requests.listOpen({ limit: LIST_LIMIT + 1 });
+  const { locale } = services;
+  const candidates = await deps.requests.listOpen({ limit: 100 });
+  const open: ActionRequest[] = [];
+  for (const request of candidates) {
+    if (request.tenantId !== undefined && request.tenantId !== services.tenantId?.toLowerCase()) continue;
+    if (await actionableHere(deps, request, services)) open.push(request);
+    if (open.length > LIST_LIMIT) break;
+  }
   const shown = open.slice(0, LIST_LIMIT);
   const requests = shown.map((request) => {
-    const view = viewOf(request, caller, deps.roles);
+    const view = viewOf(request, services);
     const button = (verb: string, key: string, style: string) => ({
       title: t(locale, key),
       verb,
@@ -173,28 +225,81 @@ export async function requestsListCard(
   );
 }
 
+/**
+ * Whether a request may be acted on from the conversation of this activity: its own conversation
+ * (a channel as a whole: every thread of it), its approvals-channel thread, or the caller's personal
+ * chat with the bot (where only the caller sees the `requests` list). Any other channel or group
+ * chat is another conversation.
+ */
+async function actionableHere(
+  deps: RequestHandlerDeps,
+  request: ActionRequest,
+  services: Pick<TurnServices, 'conversationId' | 'conversationType'>,
+): Promise<boolean> {
+  if (services.conversationType === 'personal') return true;
+  if (request.conversationKey === undefined) return true;
+  const here = channelKeyOf(services.conversationId);
+  if (here === channelKeyOf(request.conversationKey)) return true;
+  const thread = (await deps.meta.get(request.id))?.thread;
+  return thread !== undefined && here === channelKeyOf(thread.conversationKey);
+}
+
+async function auditRefusal(
+  deps: RequestHandlerDeps,
+  services: TurnServices,
+  verb: string,
+  reason: string,
+  request: ActionRequest | undefined,
+  extra: { requestId?: string } = {},
+): Promise<void> {
+  try {
+    await deps.audit.append({
+      actorId: services.caller.aadObjectId ?? 'unknown',
+      actorName: services.caller.name,
+      action: `${VERB_ACTIONS[verb] ?? 'request.action'}.refused`,
+      outcome: reason,
+      requestId: request?.id ?? extra.requestId,
+      customerId: request?.customerId,
+      customerName: request?.customerName,
+      kind: request?.kind,
+      tenantId: services.tenantId,
+      conversationId: services.conversationId,
+      correlationId: services.correlationId,
+    });
+  } catch (error) {
+    services.logger.error({ err: error, verb, reason }, 'could not audit a refused request action');
+  }
+}
+
 async function respond(
   deps: RequestHandlerDeps,
   services: TurnServices,
   request: ActionRequest,
   origin: RequestOrigin,
   notice?: string,
+  options: { readonly?: boolean } = {},
 ): Promise<AdaptiveCardInvokeResponse> {
   if (origin === 'list') return invokeCard(await requestsListCard(deps, services, notice));
-  return invokeCard(await deps.cards.forCaller(request, services.caller, services.locale, { notice }));
+  return invokeCard(
+    await deps.cards.forCaller(request, services, services.locale, { notice, readonly: options.readonly }),
+  );
 }
 
+/** Answers a refusal with the request's current card (or list) and the reason on top. */
 async function refusal(
   deps: RequestHandlerDeps,
   services: TurnServices,
   action: Action,
   reason: string,
   known?: ActionRequest,
+  options: { readonly?: boolean } = {},
 ): Promise<AdaptiveCardInvokeResponse> {
   services.logger.info({ requestId: action.requestId, reason }, 'request action refused');
   const request = known ?? (await deps.requests.get(action.requestId));
   if (!request) return notFound(services);
-  return respond(deps, services, request, action.origin, t(services.locale, `request.refusals.${reason}`));
+  const notice = t(services.locale, `request.refusals.${reason}`);
+  if (options.readonly) return respond(deps, services, request, 'card', notice, options);
+  return respond(deps, services, request, action.origin, notice);
 }
 
 function notFound(services: TurnServices): AdaptiveCardInvokeResponse {

@@ -11,7 +11,7 @@ export const whoamiCommand: CommandHandler = async ({ context, services }) => {
       name: caller.name,
       aadObjectId: caller.aadObjectId ?? t(locale, 'whoami.noAadObjectId'),
       tenantId: caller.tenantId ?? '—',
-      roles: roles.map((role) => t(locale, `roles.${role}`)).join(', '),
+      roles: roles.map((role) => t(locale, `roles.${role}`)).join(', ') || t(locale, 'common.none'),
       localeName: locale === 'fr' ? 'Français' : 'English',
     },
     locale,

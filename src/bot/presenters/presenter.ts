@@ -1,4 +1,5 @@
 import { billingCycleLabel, hasKey, pcErrorText, statusLabel, t, type Locale } from '../../i18n';
+import { formatInstant, formatMoney, intlLocale } from '../../i18n/format';
 import type { ActionRequest } from '../../store';
 import type { Fact, FactValue, KindRegistry, RequestNotice } from '../../workflows';
 
@@ -77,36 +78,15 @@ export function formatFactValue(value: FactValue, locale: Locale): string {
       return formatMoney(value.amount, value.currency, locale);
     case 'list':
       return value.items.length > 0 ? value.items.join(', ') : t(locale, 'common.none');
+    case 'none':
+      return t(locale, 'common.none');
     case 'term':
       if (value.set === 'billingCycle') return billingCycleLabel(locale, value.value);
       return statusLabel(locale, value.set === 'orderStatus' ? 'order' : 'subscription', value.value);
   }
 }
 
-export function intlLocale(locale: Locale): string {
-  return locale === 'fr' ? 'fr-FR' : 'en-US';
-}
-
-export function formatMoney(amount: number, currency: string, locale: Locale): string {
-  try {
-    return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(amount);
-  } catch {
-    return `${new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
-  }
-}
-
-/** A moment, in UTC, as people of that language write it. */
-export function formatInstant(at: number | string | undefined, locale: Locale = 'en'): string {
-  if (at === undefined) return '—';
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) return String(at);
-  const text = new Intl.DateTimeFormat(intlLocale(locale), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  }).format(date);
-  return `${text} UTC`;
-}
+export { formatInstant, formatMoney, intlLocale };
 
 /** The common words for the events every kind shares; undefined: nothing to say in the conversation. */
 function commonMessage(

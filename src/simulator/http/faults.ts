@@ -15,6 +15,8 @@ export const faultSpecSchema = z
     hang: z.boolean().optional(),
     malformed: z.boolean().optional(),
     reset: z.boolean().optional(),
+    /** With `probability`: this fault draws from a generator of its own, seeded with this value. */
+    seed: z.union([z.string().min(1), z.number().int()]).optional(),
   })
   .strict();
 
@@ -25,14 +27,18 @@ interface Fault {
   spec: FaultSpec;
   segments: string[];
   remaining: number;
+  /** Its own draws (a seeded probability fault); else the registry's shared generator. */
+  random?: () => number;
 }
 
 const segmentsOf = (path: string) => path.toLowerCase().split('/').filter(Boolean);
 
 /**
- * Injected failures for the next matching calls. `*` matches one path segment; faults are tried
- * in the order they were added; with `probability` a fault stays until cleared and hits that
- * share of calls (drawn from a fixed-seed generator, so runs repeat).
+ * Injected failures for the next matching calls. `*` matches one path segment, `**` any number of
+ * them (none included); faults are tried in the order they were added; with `probability` a fault
+ * stays until cleared and hits that share of calls, drawn from a fixed-seed generator shared by the
+ * registry, or from one of the fault's own when it names a `seed` (the same seed and the same
+ * sequence of matching calls give the same hits, whatever other faults draw meanwhile).
  */
 export class FaultRegistry {
   private faults: Fault[] = [];
@@ -42,7 +48,13 @@ export class FaultRegistry {
   add(spec: FaultSpec): string {
     this.counter += 1;
     const id = `fault-${this.counter}`;
-    this.faults.push({ id, spec, segments: segmentsOf(spec.path), remaining: spec.times ?? 1 });
+    this.faults.push({
+      id,
+      spec,
+      segments: segmentsOf(spec.path),
+      remaining: spec.times ?? 1,
+      ...(spec.seed !== undefined ? { random: seededRandom(`faults:${String(spec.seed)}`) } : {}),
+    });
     return id;
   }
 
@@ -62,7 +74,7 @@ export class FaultRegistry {
       if (fault.spec.method && fault.spec.method.toUpperCase() !== method.toUpperCase()) continue;
       if (!matches(fault.segments, segments)) continue;
       if (fault.spec.probability !== undefined) {
-        if (this.random() < fault.spec.probability) return fault.spec;
+        if ((fault.random ?? this.random)() < fault.spec.probability) return fault.spec;
         continue;
       }
       fault.remaining -= 1;
@@ -74,7 +86,15 @@ export class FaultRegistry {
 }
 
 export function matches(pattern: readonly string[], segments: readonly string[]): boolean {
-  return pattern.length === segments.length && pattern.every((p, i) => p === '*' || p === segments[i]);
+  const [head, ...rest] = pattern;
+  if (head === undefined) return segments.length === 0;
+  if (head === '**') {
+    for (let skip = 0; skip <= segments.length; skip++) {
+      if (matches(rest, segments.slice(skip))) return true;
+    }
+    return false;
+  }
+  return segments.length > 0 && (head === '*' || head === segments[0]) && matches(rest, segments.slice(1));
 }
 
 /** A body that breaks the documented schema: ids of the wrong type, lists that are not lists. */

@@ -58,7 +58,18 @@ export interface RouteDef {
   handle(req: RouteRequest, sim: SimContext): Reply | Promise<Reply>;
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Holds an answer for `ms`, or until the client has gone (nobody is left to answer then). */
+function held(ms: number, res: Response): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
+}
 
 export function writeReply(res: Response, reply: Reply): void {
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
@@ -242,7 +253,7 @@ async function run(
     }
   }
   // The operation is done; a latency fault delays only its answer (a client may time out meanwhile).
-  if (fault?.latencyMs) await delay(fault.latencyMs);
+  if (fault?.latencyMs) await held(fault.latencyMs, res);
   if (fault?.malformed) reply = { status: 200, body: malformedBody(reply.body) };
   writeReply(res, reply);
   return 'answered';

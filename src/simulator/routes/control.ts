@@ -3,6 +3,8 @@ import { faultSpecSchema } from '../http/faults';
 import type { ControlRoute, SimContext } from '../http/pipeline';
 import { errorBody, type Reply } from '../http/reply';
 import { graphControlRoutes } from './graphControl';
+import { directoryControlRoutes } from './graphDirectory';
+import { invoiceControlRoutes } from './invoiceControl';
 import { lifecycleControlRoutes } from './lifecycleControl';
 import { applyRateLimits, configView, rateLimitOverridesSchema } from './rateLimitConfig';
 import { spendControlRoutes } from './spendControl';
@@ -155,4 +157,6 @@ export const controlRoutes: ControlRoute[] = [
   ...spendControlRoutes,
   ...statsControlRoutes,
   ...graphControlRoutes,
+  ...directoryControlRoutes,
+  ...invoiceControlRoutes,
 ];

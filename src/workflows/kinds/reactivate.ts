@@ -19,7 +19,7 @@ export function reactivateKind(deps: {
   return {
     name: REACTIVATE_KIND,
     payload: planChangePayloadSchema,
-    requiredRole: 'operator',
+    requiredRole: 'requester',
     approval: { approvers: 1, expiryHours: 72 },
     steps: [
       sendStatusStep(deps.pc, 'active'),

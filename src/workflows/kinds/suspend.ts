@@ -31,7 +31,7 @@ export function suspendKind(deps: SuspendKindDeps): RequestKind<PlanChangePayloa
   return {
     name: SUSPEND_KIND,
     payload: planChangePayloadSchema,
-    requiredRole: 'operator',
+    requiredRole: 'requester',
     approval: { approvers: 1, expiryHours: 72 },
     steps: [
       {

@@ -53,7 +53,7 @@ export function upgradeKind(deps: UpgradeKindDeps): RequestKind<UpgradePayload> 
   return {
     name: UPGRADE_KIND,
     payload: upgradePayloadSchema,
-    requiredRole: 'operator',
+    requiredRole: 'requester',
     approval: { approvers: 1, expiryHours: 72 },
     steps: [
       {

@@ -133,6 +133,8 @@ export type FactValue =
   | { type: 'date'; at: number | string }
   | { type: 'money'; amount: number; currency: string }
   | { type: 'list'; items: string[] }
+  /** Nothing set (no budget): worded "none". */
+  | { type: 'none' }
   /** A value with words of its own in the catalog, e.g. a billing cycle or a Partner Center status. */
   | { type: 'term'; set: 'billingCycle' | 'subscriptionStatus' | 'orderStatus'; value: string };
 

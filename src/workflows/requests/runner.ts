@@ -365,7 +365,7 @@ export class RequestRunner implements TaskHandler {
           actorName: 'request runner',
           action,
           requestId: request.id,
-          customerId: request.customerId,
+          ...aboutRequest(request),
           correlationId,
           ...(pcRequestId ? { pcRequestId } : {}),
           outcome,
@@ -386,13 +386,24 @@ export class RequestRunner implements TaskHandler {
       actorName: 'request runner',
       action: entry.action,
       requestId: request.id,
-      customerId: request.customerId,
+      ...aboutRequest(request),
       correlationId,
       ...(entry.pcRequestId ? { pcRequestId: entry.pcRequestId } : {}),
       outcome: entry.outcome,
       details: { kind: request.kind, approverId: request.approverId ?? null, ...entry.details },
     });
   }
+}
+
+/** What every audit record of a request's run says about it: its customer, kind, tenant and conversation. */
+function aboutRequest(request: ActionRequest) {
+  return {
+    customerId: request.customerId,
+    customerName: request.customerName,
+    kind: request.kind,
+    tenantId: request.tenantId,
+    conversationId: request.conversationKey,
+  };
 }
 
 function parseTaskPayload(raw: JsonObject): TaskPayload {

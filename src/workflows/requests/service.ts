@@ -38,8 +38,13 @@ export type DecisionRefusal =
   | 'not-found'
   | 'not-approver'
   | 'own-request'
+  /** Decided already (a replay after the decision), or in a state where the verb does not apply. */
   | 'not-pending'
   | 'already-approved'
+  /** Past its expiry: expired now if it was still waiting. */
+  | 'expired'
+  /** Made in another tenant than the caller's. */
+  | 'other-tenant'
   /** The card the caller acted on showed an older version of the request. */
   | 'stale-card';
 
@@ -58,7 +63,7 @@ export type CancelResult =
   | { ok: true; request: ActionRequest }
   | {
       ok: false;
-      reason: 'not-found' | 'not-requester' | 'not-pending' | 'stale-card';
+      reason: 'not-found' | 'not-requester' | 'not-pending' | 'stale-card' | 'expired' | 'other-tenant';
       request?: ActionRequest;
     };
 
@@ -89,14 +94,27 @@ export class RequestService {
     this.logger = deps.logger ?? silentLogger();
   }
 
+  /** How many approvers a new request of this kind needs under its policy (undefined: no such kind). */
+  approversNeeded(kindName: string): number | undefined {
+    const kind = this.deps.kinds.get(kindName);
+    return kind ? this.deps.policies.for(kind).approvers : undefined;
+  }
+
   /** Creates a request: 'requested', or 'approved' (and queued to run) when its policy needs no approver. */
   async create(input: NewRequestInput): Promise<CreateResult> {
     const kind = this.deps.kinds.get(input.kind);
     if (!kind) return { ok: false, reason: 'unknown-kind' };
     const { caller } = input;
     const requesterId = caller.aadObjectId;
-    if (!requesterId || !this.deps.roles.has(caller, kind.requiredRole))
+    if (!requesterId || !(await this.deps.roles.has(caller, kind.requiredRole))) {
+      await this.auditRefusal(caller, 'request.create', 'forbidden', input.correlationId, {
+        customerId: input.customerId,
+        customerName: input.customerName,
+        kind: kind.name,
+        conversationId: input.conversationKey,
+      });
       return { ok: false, reason: 'forbidden' };
+    }
     const parsed = kind.payload.safeParse(input.payload);
     if (!parsed.success) {
       return {
@@ -120,6 +138,7 @@ export class RequestService {
         conversationKey: input.conversationKey,
         correlationId: input.correlationId,
         expiresAt: needsApproval ? this.now() + policy.expiryHours * 3_600_000 : undefined,
+        tenantId: caller.tenantId,
       },
       this.effects(
         caller,
@@ -154,11 +173,15 @@ export class RequestService {
         correlationId,
         attempt === 0 ? options : {},
       );
-      if (!checked.ok) return checked;
+      if (!checked.ok) return this.refused(caller, 'request.approve', correlationId, checked);
       const request = checked.request;
       const approverId = caller.aadObjectId as string;
       if (request.approvals.some((a) => a.id.toLowerCase() === approverId.toLowerCase())) {
-        return { ok: false, reason: 'already-approved', request };
+        return this.refused(caller, 'request.approve', correlationId, {
+          ok: false,
+          reason: 'already-approved' as const,
+          request,
+        });
       }
       const approvals: RequestApproval[] = [
         ...request.approvals,
@@ -199,7 +222,11 @@ export class RequestService {
       }
       if (outcome.reason === 'not-found') return { ok: false, reason: 'not-found' };
       if (outcome.current.state !== 'requested')
-        return { ok: false, reason: 'not-pending', request: outcome.current };
+        return this.refused(caller, 'request.approve', correlationId, {
+          ok: false,
+          reason: 'not-pending' as const,
+          request: outcome.current,
+        });
     }
     throw new Error(`Request ${requestId} keeps changing; approval not recorded`);
   }
@@ -213,9 +240,13 @@ export class RequestService {
   ): Promise<RejectResult> {
     const text = reason.trim();
     const checked = await this.checkDecision(requestId, caller, correlationId, options);
-    if (!checked.ok) return checked;
+    if (!checked.ok) return this.refused(caller, 'request.reject', correlationId, checked);
     if (text === '' || text.length > MAX_REJECTION_REASON_LENGTH) {
-      return { ok: false, reason: 'invalid-reason', request: checked.request };
+      return this.refused(caller, 'request.reject', correlationId, {
+        ok: false,
+        reason: 'invalid-reason' as const,
+        request: checked.request,
+      });
     }
     const outcome = await this.deps.store.requests.transition(
       requestId,
@@ -228,7 +259,7 @@ export class RequestService {
         details: { reason: text },
       }),
     );
-    if (!outcome.ok) return this.lostRace(outcome);
+    if (!outcome.ok) return this.refused(caller, 'request.reject', correlationId, this.lostRace(outcome));
     this.deps.work?.kick();
     return { ok: true, request: outcome.request };
   }
@@ -240,24 +271,39 @@ export class RequestService {
     correlationId: string,
     options: DecisionOptions = {},
   ): Promise<CancelResult> {
+    const refuse = (refusal: Extract<CancelResult, { ok: false }>) =>
+      this.refused(caller, 'request.cancel', correlationId, refusal);
     const request = await this.deps.store.requests.get(requestId);
-    if (!request) return { ok: false, reason: 'not-found' };
-    if (!isRequester(request, caller) && !this.deps.roles.has(caller, 'admin')) {
-      return { ok: false, reason: 'not-requester', request };
+    if (!request) return refuse({ ok: false, reason: 'not-found' });
+    if (!sameTenant(request, caller)) return refuse({ ok: false, reason: 'other-tenant', request });
+    if (!isRequester(request, caller) && !(await this.deps.roles.has(caller, 'admin'))) {
+      return refuse({ ok: false, reason: 'not-requester', request });
     }
-    if (request.state !== 'requested') return { ok: false, reason: 'not-pending', request };
+    if (request.state !== 'requested') return refuse({ ok: false, reason: 'not-pending', request });
+    if (request.expiresAt !== undefined && request.expiresAt <= this.now()) {
+      const expired = await this.expire(request, correlationId);
+      return refuse({
+        ok: false,
+        reason: 'expired',
+        request: expired ?? (await this.deps.store.requests.get(requestId)),
+      });
+    }
     if (options.expectedVersion !== undefined && options.expectedVersion !== request.version) {
-      return { ok: false, reason: 'stale-card', request };
+      return refuse({ ok: false, reason: 'stale-card', request });
     }
     const outcome = await this.deps.store.requests.transition(
       requestId,
-      { from: 'requested', to: 'cancelled' },
+      { from: 'requested', to: 'cancelled', expectedVersion: request.version },
       this.effects(caller, 'request.cancel', 'cancelled', correlationId, 'cancelled'),
     );
     if (!outcome.ok) {
       return outcome.reason === 'not-found'
-        ? { ok: false, reason: 'not-found' }
-        : { ok: false, reason: 'not-pending', request: outcome.current };
+        ? refuse({ ok: false, reason: 'not-found' })
+        : refuse({
+            ok: false,
+            reason: outcome.current.state === 'requested' ? 'stale-card' : 'not-pending',
+            request: outcome.current,
+          });
     }
     this.deps.work?.kick();
     return { ok: true, request: outcome.request };
@@ -340,13 +386,11 @@ export class RequestService {
   > {
     const request = await this.deps.store.requests.get(requestId);
     if (!request) return { ok: false, reason: 'not-found' };
+    if (!sameTenant(request, caller)) return { ok: false, reason: 'other-tenant', request };
     // The more precise refusal first: a requester is told they cannot decide their own request,
     // whatever their roles.
     if (isRequester(request, caller)) return { ok: false, reason: 'own-request', request };
-    if (
-      !caller.aadObjectId ||
-      (!this.deps.roles.has(caller, 'approver') && !this.deps.roles.has(caller, 'admin'))
-    ) {
+    if (!caller.aadObjectId || !(await this.deps.roles.has(caller, 'approver'))) {
       return { ok: false, reason: 'not-approver', request };
     }
     if (request.state !== 'requested') return { ok: false, reason: 'not-pending', request };
@@ -354,7 +398,7 @@ export class RequestService {
       const expired = await this.expire(request, correlationId);
       return {
         ok: false,
-        reason: 'not-pending',
+        reason: 'expired',
         request: expired ?? (await this.deps.store.requests.get(requestId)),
       };
     }
@@ -388,6 +432,55 @@ export class RequestService {
       : { ok: false, reason: 'not-pending', request: outcome.current };
   }
 
+  /**
+   * Records a refusal in the audit trail (`<action>.refused`, the reason as its outcome) and hands
+   * it back. A refused action changes nothing else.
+   */
+  private async refused<R extends { ok: false; reason: string; request?: ActionRequest }>(
+    caller: Caller,
+    action: string,
+    correlationId: string,
+    refusal: R,
+  ): Promise<R> {
+    const request = refusal.request;
+    await this.auditRefusal(caller, action, refusal.reason, correlationId, {
+      requestId: request?.id,
+      customerId: request?.customerId,
+      customerName: request?.customerName,
+      kind: request?.kind,
+      conversationId: request?.conversationKey,
+    });
+    return refusal;
+  }
+
+  private async auditRefusal(
+    caller: Caller,
+    action: string,
+    reason: string,
+    correlationId: string,
+    about: {
+      requestId?: string;
+      customerId?: string;
+      customerName?: string;
+      kind?: string;
+      conversationId?: string;
+    },
+  ): Promise<void> {
+    try {
+      await this.deps.store.audit.append({
+        actorId: caller.aadObjectId ?? 'unknown',
+        actorName: caller.name,
+        action: `${action}.refused`,
+        outcome: reason,
+        correlationId,
+        tenantId: caller.tenantId,
+        ...about,
+      });
+    } catch (error) {
+      this.logger.error({ err: error, action, reason, correlationId }, 'could not audit a refusal');
+    }
+  }
+
   /** The audit record and the notice of a change, and the runner's work item when it should run. */
   private effects(
     caller: Caller,
@@ -407,6 +500,10 @@ export class RequestService {
             action,
             requestId: request.id,
             customerId: request.customerId,
+            customerName: request.customerName,
+            kind: request.kind,
+            tenantId: caller.tenantId ?? request.tenantId,
+            conversationId: request.conversationKey,
             correlationId,
             outcome,
             details: { kind: request.kind, ...options.details },
@@ -416,6 +513,12 @@ export class RequestService {
       };
     };
   }
+}
+
+/** A request made in a tenant (0006 on) is decided from that tenant only. */
+function sameTenant(request: ActionRequest, caller: Caller): boolean {
+  if (request.tenantId === undefined) return true;
+  return caller.tenantId?.toLowerCase() === request.tenantId.toLowerCase();
 }
 
 function isRequester(request: ActionRequest, caller: Caller): boolean {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging';
 import { silentLogger } from '../../logging';
+import { withoutCallDeadline } from '../../partnercenter';
 import type { JsonObject, Watch, WatchInput, WatchRepository } from '../../store';
 
 export interface TaskContext {
@@ -101,8 +102,11 @@ export class WorkQueue implements WorkScheduler {
   /** Looks for due work soon, without waiting for the next scheduled tick. */
   kick(): void {
     if (this.closed) return;
-    setImmediate(
-      () => void this.tick().catch((err: unknown) => this.logger.error({ err }, 'work tick failed')),
+    // Often called from a chat turn: the pass is background work, outside the turn's deadline.
+    withoutCallDeadline(() =>
+      setImmediate(
+        () => void this.tick().catch((err: unknown) => this.logger.error({ err }, 'work tick failed')),
+      ),
     );
   }
 

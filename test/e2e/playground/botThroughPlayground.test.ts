@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import axios from 'axios';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -19,6 +20,8 @@ const MEGAN = '29:megan-bowen';
 const ADELE = '29:adele-vance';
 /** The team's Approvals channel in the Playground config: every purchase request also opens a thread there. */
 const APPROVALS_CHANNEL = '19:csp-operations-approvals@thread.tacv2';
+/** The team's General channel (its id is the team's). */
+const GENERAL_CHANNEL = '19:csp-operations-general@thread.tacv2';
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 const CardSchema = z.object({
@@ -156,14 +159,16 @@ describe('the bot, used through the Agents Playground as Megan (requester) and A
     });
     expect(textOf(cardOf(await inApprovals(hasCard)))).toContain('Open requests');
 
-    // Megan starts in her personal chat: one customer matches, so the product picker comes first.
+    // Megan starts in her personal chat: one customer matches and the Azure plan is the only product
+    // on sale (the legacy offer is left out, and said so), so the availability picker comes first.
     const inMegansChat = newMessagesIn(personalChat);
     await client.sendText({ as: MEGAN, conversationId: personalChat, text: 'buy Contoso France' });
     const pickerMessage = await inMegansChat(hasCard);
     const cardId = pickerMessage.messageId;
-    const productPicker = cardOf(pickerMessage);
-    expect(textOf(productPicker)).toContain('Choose the product');
-    expect(textOf(productPicker)).toContain('Contoso France');
+    const availabilityPicker = cardOf(pickerMessage);
+    expect(textOf(availabilityPicker)).toContain('Choose the availability');
+    expect(textOf(availabilityPicker)).toContain('Contoso France');
+    expect(textOf(availabilityPicker)).toContain('Microsoft Azure plan (the only choice)');
 
     // Each click answers with the next step: the same card, updated in place by the client.
     const click = async (
@@ -184,16 +189,6 @@ describe('the bot, used through the Agents Playground as Megan (requester) and A
         }),
       );
     };
-    const availabilityPicker = await click(
-      MEGAN,
-      personalChat,
-      cardId,
-      actionOf(productPicker, { action: 'select' }),
-      {
-        choice: choiceTitled(productPicker, 'choice', (title) => title === 'Microsoft Azure plan'),
-      },
-    );
-    expect(textOf(availabilityPicker)).toContain('Choose the availability');
     const confirm = await click(
       MEGAN,
       personalChat,
@@ -348,6 +343,55 @@ describe('the bot, used through the Agents Playground as Megan (requester) and A
     await harness.until(upgrade, (r) => r.state === 'succeeded');
     const done = await later((m) => (m.text ?? '').includes('is complete'));
     expect(done.text).toContain('→');
+  });
+
+  it('posts a budget alert once in the General channel when a spend crosses 80 %, and Adele acknowledges it', async () => {
+    const general = GENERAL_CHANNEL;
+    const inChannel = newMessagesIn(general);
+    await client.sendText({
+      as: MEGAN,
+      conversationId: general,
+      text: 'alerts on Alpine Ski House',
+      mentionBot: true,
+    });
+    const on = cardOf(await inChannel(hasCard));
+    expect(textOf(on)).toContain('Budget alerts for Alpine Ski House are on in this conversation');
+
+    const alpine = await harness.simulator.customer('Alpine Ski House');
+    await axios.put(`${harness.simulator.baseUrl}/_sim/customers/${alpine.id}/spend`, {
+      percentOfBudget: 83,
+      dailyCost: 0,
+    });
+    const sweep = async (at: number) => {
+      await harness.domain.monitor.startSweep(at);
+      await harness.domain.spendQueue.tick();
+      await harness.settle();
+    };
+    const alerts = newMessagesIn(general);
+    await sweep(Date.now());
+    const alertMessage = await alerts((m) => hasCard(m) && textOf(cardOf(m)).includes('has used 83%'));
+    const alertCard = cardOf(alertMessage);
+    expect(textOf(alertCard)).toContain('Alpine Ski House has used 83% of its Azure budget');
+
+    const { verb, ...data } = actionOf(alertCard, { verb: 'alert.ack' });
+    const acknowledged = answeredCard(
+      await client.invokeCardAction({
+        as: ADELE,
+        conversationId: alertMessage.conversationId,
+        cardMessageId: alertMessage.messageId,
+        verb,
+        data,
+      }),
+    );
+    expect(textOf(acknowledged)).toContain('Acknowledged by Adele Vance');
+
+    // The next sweep finds nothing new to say: the channel got one alert.
+    await sweep(Date.now() + 3_600_000);
+    const posted = stream
+      .botMessages()
+      .filter((m) => m.conversationId.startsWith(`${general};`) && hasCard(m))
+      .filter((m) => textOf(cardOf(m)).includes('Alpine Ski House has used'));
+    expect(posted).toHaveLength(1);
   });
 
   it('answers "whoami" in French when Megan\'s client speaks fr-FR', async () => {

@@ -3,7 +3,6 @@ import { TeamsThread, actionOf, type Card } from '../purchase/teamsDriver';
 import { APPROVER, REQUESTER } from '../../support/teamsActivities';
 
 /** The catalog ids the simulator's Azure plan has (one product, one commercial availability). */
-const AZURE_PLAN = 'DZH318Z0BPS6';
 const COMMERCIAL = 'DZH318Z0BML6';
 
 function required(card: Card | undefined): Card {
@@ -23,11 +22,9 @@ export async function requestPurchase(
   await thread.say(APPROVER, 'requests'); // the approver has talked to the bot: her Teams id is known
   const [first] = await thread.say(REQUESTER, `buy ${customer}`);
   const cardId = first.id;
-  const products = required(first.card);
-  const skus = await thread.click(REQUESTER, cardId, actionOf(products, { action: 'select' }), {
-    choice: AZURE_PLAN,
-  });
-  const confirm = await thread.click(REQUESTER, cardId, actionOf(required(skus.card), { action: 'select' }), {
+  // The Azure plan is the only product on sale: the first card asks for the availability.
+  const availabilities = required(first.card);
+  const confirm = await thread.click(REQUESTER, cardId, actionOf(availabilities, { action: 'select' }), {
     choice: COMMERCIAL,
   });
   const submitted = await thread.click(

@@ -189,19 +189,19 @@ describe('lifecycle commands for someone who may only read', () => {
   let harness: PurchaseHarness;
 
   beforeAll(async () => {
-    harness = await startPurchaseHarness({ env: { ROLE_OPERATORS: REQUESTER.aadObjectId } });
+    harness = await startPurchaseHarness({ env: { ROLE_REQUESTERS: REQUESTER.aadObjectId } });
   });
 
   afterAll(async () => {
     await harness.close();
   });
 
-  it('refuses suspend, reactivate and upgrade without the operator role, asking nothing of Partner Center', async () => {
+  it('refuses suspend, reactivate and upgrade without the requester role, asking nothing of Partner Center', async () => {
     const t = new TeamsThread(harness);
     await harness.simulator.clearRequests();
     for (const text of ['suspend Fabrikam Inc', 'reactivate Tailspin Toys', 'upgrade Wingtip Toys']) {
       const [answer] = await t.say(OUTSIDER, text);
-      expect(textOf(answer.card)).toContain('You need the Operator role');
+      expect(textOf(answer.card)).toContain('You need the Requester role');
     }
     expect((await harness.simulator.requests()).filter((r) => r.path.startsWith('/v1/'))).toEqual([]);
   });

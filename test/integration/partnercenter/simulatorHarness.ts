@@ -53,6 +53,8 @@ export interface FaultSpec {
   hang?: boolean;
   malformed?: boolean;
   reset?: boolean;
+  /** With probability: the fault's own seeded draws. */
+  seed?: string | number;
 }
 
 /** The simulator and its control API (`/_sim/...`), as the contract describes them. */
@@ -61,6 +63,11 @@ export class SimulatorHarness {
 
   static async start(options: SimulatorOptions = {}): Promise<SimulatorHarness> {
     return new SimulatorHarness(await startSimulator({ rateLimits: false, ...options }));
+  }
+
+  /** A simulator running elsewhere (another process, for a benchmark that measures its own memory). */
+  static attach(running: RunningSimulator): SimulatorHarness {
+    return new SimulatorHarness(running);
   }
 
   get baseUrl(): string {

@@ -1,13 +1,13 @@
-import { composeDomain, type Domain } from '../../../src/app/domain';
+import { composeDomain, type Domain, type DomainOptions } from '../../../src/app/domain';
 import { APP_FEATURES } from '../../../src/app/features';
-import { startBotApp, type BotApp } from '../../../src/bot/app';
+import { startBotApp, type BotApp, type BotAppDeps } from '../../../src/bot/app';
 import { parseConfig } from '../../../src/config';
 import { silentLogger, type Logger } from '../../../src/logging';
-import type { PartnerCenterClient } from '../../../src/partnercenter';
+import { GraphDirectoryClient, type PartnerCenterClient } from '../../../src/partnercenter';
 import { createStore, type ActionRequest, type Store } from '../../../src/store';
 import type { RequestService } from '../../../src/workflows';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
-import { SimulatorHarness } from '../partnercenter/simulatorHarness';
+import { PARTNER_TENANT_ID, SimulatorHarness } from '../partnercenter/simulatorHarness';
 
 export interface PurchaseHarnessOptions {
   /** APPROVALS_CONVERSATION_ID: a channel where every request also opens a thread. */
@@ -21,6 +21,20 @@ export interface PurchaseHarnessOptions {
   partnerCenter?: (simulator: SimulatorHarness, store: Store) => PartnerCenterClient;
   /** A SQLite file instead of memory, for tests that read the raw database. */
   sqlitePath?: string;
+  /** A store of the test's own (PostgreSQL shared by two harnesses, say); the harness does not close it. */
+  store?: Store;
+  /** The domain's clock (work due times, leases); default Date.now. */
+  now?: () => number;
+  /** Domain timings beyond the harness's short ones (sweep chunk size…). */
+  tuning?: DomainOptions['tuning'];
+  /** The domain's node name (two harnesses on one database play two instances). */
+  node?: string;
+  /** A simulator of the test's own, shared by two harnesses; the harness does not close it. */
+  simulator?: SimulatorHarness;
+  /** The store's clock (created_at, expiries), when the harness opens the store. */
+  storeNow?: () => number;
+  /** What else the bot is given (Microsoft Graph billing, reconciliation timings, download links). */
+  bot?: Pick<BotAppDeps, 'graphBilling' | 'reconciliation' | 'downloads'>;
 }
 
 export interface PurchaseHarness {
@@ -54,10 +68,17 @@ export interface PurchaseHarness {
 export async function startPurchaseHarness(options: PurchaseHarnessOptions = {}): Promise<PurchaseHarness> {
   const logger = options.logger ?? silentLogger();
   const connector = await startFakeConnector();
-  const simulator = await SimulatorHarness.start({
-    orderCompletionDelayMs: options.orderCompletionDelayMs ?? 1_000,
-  });
-  const store = await createStore({ sqlitePath: options.sqlitePath ?? ':memory:' });
+  const simulator =
+    options.simulator ??
+    (await SimulatorHarness.start({
+      orderCompletionDelayMs: options.orderCompletionDelayMs ?? 1_000,
+    }));
+  const store =
+    options.store ??
+    (await createStore({
+      sqlitePath: options.sqlitePath ?? ':memory:',
+      ...(options.storeNow ? { now: options.storeNow } : {}),
+    }));
   const config = parseConfig({
     ...(options.approvalsConversationId
       ? { APPROVALS_CONVERSATION_ID: options.approvalsConversationId }
@@ -65,13 +86,27 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
     ...options.env,
   });
   const pc = options.partnerCenter?.(simulator, store) ?? simulator.client();
+  // The Entra directory as main.ts reads it in the sandbox: the simulator's Microsoft Graph.
+  const directory = new GraphDirectoryClient({
+    baseUrl: simulator.baseUrl,
+    credentials: {
+      tenantId: PARTNER_TENANT_ID,
+      clientId: 'azure-plan-ops-test',
+      clientSecret: 'not-a-real-secret',
+      identityBaseUrl: simulator.baseUrl,
+    },
+    timeoutMs: 2_000,
+  });
   const domain = composeDomain({
     store,
     pc,
     logger,
     config,
-    node: 'purchase-harness',
+    node: options.node ?? 'purchase-harness',
+    directory,
+    now: options.now,
     tuning: {
+      ...options.tuning,
       retryDelaysMs: [10, 20, 40],
       firstOrderPollMs: 5,
       maxOrderPollMs: 40,
@@ -80,7 +115,16 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
     },
   });
   const app = await startBotApp(
-    { config, logger, store, pc, domain, features: APP_FEATURES },
+    {
+      config,
+      logger,
+      store,
+      pc,
+      domain,
+      features: APP_FEATURES,
+      governance: { people: directory, auditRetentionDays: config.audit.retentionDays },
+      ...options.bot,
+    },
     { port: 0, host: '127.0.0.1' },
   );
   await domain.start();
@@ -129,8 +173,9 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
       await app.server.close(1_000);
       await domain.close();
       await pc.close();
-      await simulator.close();
-      await store.close();
+      await directory.close();
+      if (!options.simulator) await simulator.close();
+      if (!options.store) await store.close();
       await connector.close();
     },
   };

@@ -16,7 +16,11 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
   let harness: PurchaseHarness;
 
   beforeAll(async () => {
-    harness = await startPurchaseHarness({ orderCompletionDelayMs: 1_000 });
+    // Megan and Lee may buy (two people buying in one thread); Adele approves (sandbox default).
+    harness = await startPurchaseHarness({
+      orderCompletionDelayMs: 1_000,
+      env: { ROLE_REQUESTERS: `${REQUESTER.aadObjectId},${OUTSIDER.aadObjectId}` },
+    });
   });
 
   beforeEach(async () => {
@@ -44,15 +48,9 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
 
   /** Drives a customer (one match) through the catalog to a submitted request. */
   async function submitRequest(t: TeamsThread, customer: string, requester: TeamsUser = REQUESTER) {
-    const { cardId, card: productPicker } = await startBuying(t, customer, requester);
-    const skuStep = await t.click(
-      requester,
-      cardId,
-      actionOf(productPicker, { action: 'select' }),
-      { choice: AZURE_PLAN },
-      'product picked',
-    );
-    const availabilityPicker = required(skuStep.card);
+    // The Azure plan is the only product on sale (the legacy offer is not): the first card asks
+    // for the availability.
+    const { cardId, card: availabilityPicker } = await startBuying(t, customer, requester);
     const confirm = required(
       (
         await t.click(
@@ -112,17 +110,10 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       { customerId: pharma },
       'customer picked',
     );
-    const productPicker = required(products.card);
-    expect(choicesOf(productPicker, 'choice')).toContain(AZURE_PLAN);
-    const availabilities = await t.click(
-      REQUESTER,
-      cardId,
-      actionOf(productPicker, { action: 'select' }),
-      { choice: AZURE_PLAN },
-      'product picked',
-    );
-    const availabilityPicker = required(availabilities.card);
+    // The Azure plan is the only product on sale: taken and shown, with why the legacy offer is not.
+    const availabilityPicker = required(products.card);
     expect(textOf(availabilityPicker)).toContain('Microsoft Azure plan (the only choice)');
+    expect(textOf(availabilityPicker)).toContain('Microsoft Azure (MS-AZR-0145P) is not offered');
     expect(choicesOf(availabilityPicker, 'choice')).toContain(COMMERCIAL);
     const confirmation = await t.click(
       REQUESTER,
@@ -197,6 +188,20 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const result = done.result as { planSubscriptionId: string; azureSubscriptionIds: string[] };
     const completion = t.sentHere().find((s) => s.method === 'POST' && (s.text ?? '').includes('is ready'));
     expect(completion?.text).toContain(result.planSubscriptionId);
+    // It @mentions the requester and says where to see the result.
+    expect(completion?.text).toMatch(/^<at>Megan Bowen<\/at> /);
+    const body = harness.connector.calls.find((c) => c.body?.text === completion?.text)?.body;
+    expect(body?.entities).toEqual([
+      { type: 'mention', text: '<at>Megan Bowen</at>', mentioned: { id: REQUESTER.id, name: 'Megan Bowen' } },
+    ]);
+    expect(completion?.text).toContain(
+      `[Open the customer in Partner Center](https://partner.microsoft.com/dashboard/v2/customers/${pharma}/account)`,
+    );
+    for (const id of result.azureSubscriptionIds) {
+      expect(completion?.text).toContain(
+        `https://portal.azure.com/#@${pharma}/resource/subscriptions/${id}/overview`,
+      );
+    }
     const lastUpdate = t
       .sentHere()
       .filter((s) => s.method === 'PUT' && s.id === cardId)
@@ -283,8 +288,14 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       expect(textOf(refused.card)).toContain('You need the Approver role');
     }
     expect((await harness.requests.get(requestId))?.state).toBe('requested');
+    // Each refusal is audited (who, why), and nothing else happened to the request.
     const audit = await harness.store.audit.list({ requestId });
-    expect(audit.map((a) => a.action)).toEqual(['request.create']);
+    expect(audit.map((a) => [a.action, a.outcome, a.actorName]).reverse()).toEqual([
+      ['request.create', 'requested', 'Adele Vance'],
+      ['request.approve.refused', 'own-request', 'Adele Vance'],
+      ['request.approve.refused', 'not-approver', 'Megan Bowen'],
+      ['request.approve.refused', 'not-approver', 'Lee Gu'],
+    ]);
   });
 
   it('rejects with a reason the approver types on the card', async () => {
@@ -344,11 +355,14 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
 
   it('refuses forged and replayed picker submissions and changes nothing', async () => {
     const t = thread();
-    const { cardId, card: productPicker } = await startBuying(t, 'Contoso France');
-    const select = actionOf(productPicker, { action: 'select' });
+    const { cardId, card: customerPicker } = await startBuying(t, 'contoso');
+    const select = actionOf(customerPicker, { action: 'select' });
+    const france = await customerId('Contoso France');
+    // Refused in words to the one who clicked; the card (maybe someone else's) stays as it is.
     const refused = (answer: InvokeAnswer) => {
-      expect(answer.status).toBe(400);
-      expect(answer.message).toContain('no longer valid');
+      expect(answer.status).toBe(200);
+      expect(answer.card).toBeUndefined();
+      expect(answer.message).toContain('nothing was changed.');
     };
 
     refused(
@@ -356,27 +370,27 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
         REQUESTER,
         cardId,
         { ...select, token: 'forged-token' },
-        { choice: AZURE_PLAN },
+        { customerId: france },
         'forged token',
       ),
     );
-    refused(await t.click(REQUESTER, cardId, select, { choice: 'NOT-OFFERED' }, 'choice not offered'));
+    refused(await t.click(REQUESTER, cardId, select, { customerId: 'NOT-OFFERED' }, 'choice not offered'));
     refused(
       await t.click(
         REQUESTER,
         cardId,
         { ...select, action: 'submit' },
-        { choice: AZURE_PLAN },
+        { customerId: france },
         'action not offered',
       ),
     );
-    refused(await t.click(APPROVER, cardId, select, { choice: AZURE_PLAN }, "someone else's card"));
+    refused(await t.click(APPROVER, cardId, select, { customerId: france }, "someone else's card"));
 
-    const next = await t.click(REQUESTER, cardId, select, { choice: AZURE_PLAN }, 'product picked');
+    const next = await t.click(REQUESTER, cardId, select, { customerId: france }, 'customer picked');
     const availabilityPicker = required(next.card);
-    refused(await t.click(REQUESTER, cardId, select, { choice: AZURE_PLAN }, 'replayed submission'));
+    refused(await t.click(REQUESTER, cardId, select, { customerId: france }, 'replayed submission'));
     const availabilitySelect = actionOf(availabilityPicker, { action: 'select' });
-    refused(await t.click(REQUESTER, cardId, availabilitySelect, { choice: AZURE_PLAN }, 'old step value'));
+    refused(await t.click(REQUESTER, cardId, availabilitySelect, { choice: france }, 'old step value'));
 
     const confirm = await t.click(
       REQUESTER,
@@ -417,16 +431,16 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
 
   it('accepts an Action.Submit (no Universal Actions) and updates the submitted card', async () => {
     const t = thread();
-    const { cardId, card: productPicker } = await startBuying(t, 'Contoso France');
-    const { verb: _verb, ...data } = actionOf(productPicker, { action: 'select' });
-    expect(await t.submit(REQUESTER, cardId, { ...data, choice: AZURE_PLAN })).toBe(200);
+    const { cardId, card: availabilityPicker } = await startBuying(t, 'Contoso France');
+    const { verb: _verb, ...data } = actionOf(availabilityPicker, { action: 'select' });
+    expect(await t.submit(REQUESTER, cardId, { ...data, choice: COMMERCIAL })).toBe(200);
     const update = t.sentHere().filter((s) => s.method === 'PUT' && s.id === cardId);
     expect(update).toHaveLength(1);
-    expect(choicesOf(required(update[0].card), 'choice')).toContain(COMMERCIAL);
-    expect(await t.submit(REQUESTER, cardId, { ...data, choice: AZURE_PLAN })).toBe(200);
+    expect(textOf(update[0].card)).toContain('Confirm the purchase');
+    expect(await t.submit(REQUESTER, cardId, { ...data, choice: COMMERCIAL })).toBe(200);
     const refusal = t.sentHere().pop();
     expect(refusal?.method).toBe('POST');
-    expect(refusal?.text).toContain('no longer valid');
+    expect(refusal?.text).toContain('nothing was changed');
   });
 
   it('speaks French to a French client', async () => {
@@ -437,21 +451,14 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const next = await t.click(REQUESTER, first.id, actionOf(required(first.card), { action: 'select' }), {
       customerId: france,
     });
-    expect(textOf(next.card)).toContain('Choisissez le produit');
+    expect(textOf(next.card)).toContain('Choisissez la disponibilité');
     const [wingtip] = await t.say(REQUESTER, 'acheter Wingtip Toys');
     expect(textOf(wingtip.card)).toContain('ne peut pas acheter de plan Azure');
   });
 
   it('creates one request when Submit is clicked twice at once', async () => {
     const t = thread();
-    const { cardId, card: productPicker } = await startBuying(t, 'Contoso France');
-    const availabilityPicker = required(
-      (
-        await t.click(REQUESTER, cardId, actionOf(productPicker, { action: 'select' }), {
-          choice: AZURE_PLAN,
-        })
-      ).card,
-    );
+    const { cardId, card: availabilityPicker } = await startBuying(t, 'Contoso France');
     const confirm = required(
       (
         await t.click(REQUESTER, cardId, actionOf(availabilityPicker, { action: 'select' }), {
@@ -463,7 +470,9 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       .length;
     const submit = actionOf(confirm, { action: 'submit' });
     const answers = await Promise.all([1, 2, 3].map(() => t.click(REQUESTER, cardId, submit)));
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 400, 400]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.filter((a) => a.card !== undefined)).toHaveLength(1);
+    expect(answers.filter((a) => (a.message ?? '').includes('nothing was changed'))).toHaveLength(2);
     const after = await harness.store.requests.list({ customerId: await customerId('Contoso France') });
     expect(after.length - before).toBe(1);
   });
@@ -476,29 +485,60 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const leeSelect = actionOf(lee.card, { action: 'select' });
     expect(meganSelect.token).not.toBe(leeSelect.token);
 
-    const leeNext = await t.click(OUTSIDER, lee.cardId, leeSelect, { choice: AZURE_PLAN });
+    const leeNext = await t.click(OUTSIDER, lee.cardId, leeSelect, { choice: COMMERCIAL });
     expect(textOf(leeNext.card)).toContain('Contoso Pharmaceuticals');
-    const meganNext = await t.click(REQUESTER, megan.cardId, meganSelect, { choice: AZURE_PLAN });
+    const meganNext = await t.click(REQUESTER, megan.cardId, meganSelect, { choice: COMMERCIAL });
     expect(textOf(meganNext.card)).toContain('Contoso France');
     expect(textOf(meganNext.card)).not.toContain('Contoso Pharmaceuticals');
-    // Neither can drive the other's card.
-    expect(
-      (
-        await t.click(REQUESTER, lee.cardId, actionOf(required(leeNext.card), { action: 'select' }), {
-          choice: COMMERCIAL,
-        })
-      ).status,
-    ).toBe(400);
+    // Neither can drive the other's card: the one who tried is told, Lee's card stays as it is.
+    const meddling = await t.click(
+      REQUESTER,
+      lee.cardId,
+      actionOf(required(leeNext.card), { action: 'submit' }),
+      {},
+    );
+    expect(meddling.card).toBeUndefined();
+    expect(meddling.message).toContain('nothing was changed');
   });
 
-  it('says which customers an orders look-up matched when it cannot tell which one', async () => {
+  it('offers the customer picker when an orders look-up matches several, then shows the orders', async () => {
     const t = thread();
     const [several] = await t.say(REQUESTER, 'orders contoso');
-    expect(textOf(several.card)).toContain('Several customers match');
-    expect(textOf(several.card)).toContain('Contoso France, Contoso Pharmaceuticals');
+    const picker = required(several.card);
+    expect(textOf(picker)).toContain('Several customers match');
+    const france = await customerId('Contoso France');
+    expect(choicesOf(picker, 'customerId')).toEqual(expect.arrayContaining([france]));
+    const orders = await t.click(REQUESTER, several.id, actionOf(picker, { action: 'select' }), {
+      customerId: france,
+    });
+    expect(textOf(orders.card)).toContain('Orders of Contoso France');
     const [none] = await t.say(REQUESTER, 'orders zzz-nobody');
     expect(textOf(none.card)).toContain('No customer matches');
     expect(textOf(none.card)).toContain('zzz-nobody');
+  });
+
+  it('offers the near misses of a typo ("Contso") as "Did you mean"', async () => {
+    const t = thread();
+    const [answer] = await t.say(REQUESTER, 'buy Contso');
+    const picker = required(answer.card);
+    expect(textOf(picker)).toContain('No customer matches \\"Contso\\". Did you mean one of these?');
+    expect(choicesOf(picker, 'customerId').sort()).toEqual(
+      [await customerId('Contoso France'), await customerId('Contoso Pharmaceuticals')].sort(),
+    );
+    const [nothing] = await t.say(REQUESTER, 'orders zzzzzzzz');
+    expect(textOf(nothing.card)).toContain('No customer matches');
+  });
+
+  it('understands "buy <product> for <customer>": says it sells Azure plans only, and goes on for that customer', async () => {
+    const t = thread();
+    const [notice, picker] = await t.say(REQUESTER, 'buy Microsoft 365 E3 for Contoso France');
+    expect(textOf(notice.card)).toContain(
+      'I buy Azure plans only: \\"Microsoft 365 E3\\" is not something I can order.',
+    );
+    expect(textOf(picker.card)).toContain('Contoso France');
+    expect(textOf(picker.card)).toContain('Choose the availability');
+    const [plain] = await t.say(REQUESTER, 'buy an Azure plan for Contoso France');
+    expect(textOf(plain.card)).toContain('Choose the availability');
   });
 
   it('sends a customer with a legacy MS-AZR-0145P subscription to the upgrade flow', async () => {
@@ -513,7 +553,8 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
     const t = thread();
     const { cardId, card: picker } = await startBuying(t, 'zzz-nobody');
     expect(textOf(picker)).toContain('No customer matches');
-    expect(choicesOf(picker, 'customerId')).toEqual([]);
+    // No static choice to show: the typeahead and the search box remain.
+    expect(() => inputOf(picker, 'customerId')).toThrow();
     const france = await customerId('Contoso France');
     const select = actionOf(picker, { action: 'select' });
     // A customer neither the picker nor a search offered is refused, even a real one.
@@ -524,7 +565,8 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       { customerId: france },
       'customer not offered',
     );
-    expect(unoffered.status).toBe(400);
+    expect(unoffered.card).toBeUndefined();
+    expect(unoffered.message).toContain('did not come from a card I showed you');
     const search = await harness.post({
       ...cardAction(
         'unused',
@@ -554,7 +596,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       { customerId: france },
       'typeahead customer picked',
     );
-    expect(choicesOf(required(picked.card), 'choice')).toContain(AZURE_PLAN);
+    expect(choicesOf(required(picked.card), 'choice')).toContain(COMMERCIAL);
   });
 
   it('tells a customer without the MCA so and lets an operator record the attestation', async () => {
@@ -575,7 +617,7 @@ describe('buying an Azure plan in Teams (HTTP, simulator, SQLite)', () => {
       'MCA attestation recorded',
     );
     expect(textOf(attested.card)).toContain('Attestation recorded for Woodgrove Bank.');
-    expect(choicesOf(required(attested.card), 'choice')).toContain(AZURE_PLAN);
+    expect(choicesOf(required(attested.card), 'choice')).toContain(COMMERCIAL);
     const audit = await harness.store.audit.list({ customerId: await customerId('Woodgrove Bank') });
     expect(audit.some((a) => a.action === 'mca.attest' && a.outcome === 'ok')).toBe(true);
   });
@@ -660,11 +702,7 @@ describe('the request card in an approvals channel', () => {
   /** `buy` for a one-match customer whose catalog leaves one step to pick (the availability). */
   async function buyOne(t: TeamsThread, customer: string) {
     const [first] = await t.say(REQUESTER, `buy ${customer}`);
-    const productPicker = required(first.card);
-    const next = await t.click(REQUESTER, first.id, actionOf(productPicker, { action: 'select' }), {
-      choice: AZURE_PLAN,
-    });
-    return { cardId: first.id, card: required(next.card) };
+    return { cardId: first.id, card: required(first.card) };
   }
 });
 
@@ -682,16 +720,10 @@ describe('an approvals channel the bot has never heard from', () => {
   it('keeps the request where it was made and tells the requester why the channel did not get it', async () => {
     const general = new TeamsThread(harness);
     const [first] = await general.say(REQUESTER, 'buy Contoso France');
-    const availability = await general.click(
-      REQUESTER,
-      first.id,
-      actionOf(required(first.card), { action: 'select' }),
-      { choice: AZURE_PLAN },
-    );
     const confirm = await general.click(
       REQUESTER,
       first.id,
-      actionOf(required(availability.card), { action: 'select' }),
+      actionOf(required(first.card), { action: 'select' }),
       { choice: COMMERCIAL },
     );
     const submitted = await general.click(

@@ -83,6 +83,9 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
             '0001_initial',
             '0002_request_orders',
             '0003_request_engine',
+            '0004_spend',
+            '0005_downloads',
+            '0006_governance',
           ]);
         } finally {
           if (again !== store) await again.close();
@@ -471,6 +474,98 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
           (await store.audit.list({ customerId, before: clock.now() + 2 })).map((e) => e.action),
         ).toEqual(['step-1', 'step-0']);
       });
+
+      it('keeps where and about what: tenant, conversation, request kind, customer name; filters by time', async () => {
+        const customerId = `cust-${randomUUID()}`;
+        const entry = {
+          actorId: 'user-1',
+          action: 'read.usage',
+          outcome: 'ok',
+          customerId,
+          customerName: 'Alpine Ski House',
+          tenantId: 'tenant-1',
+          conversationId: '19:general@thread.tacv2;messageid=7',
+          kind: 'set-budget',
+        };
+        await store.audit.append({ ...entry, at: clock.now() - 10_000 });
+        await store.audit.append({ ...entry, at: clock.now() });
+        const found = await other.audit.list({ customerId, since: clock.now() - 5_000 });
+        expect(found).toHaveLength(1);
+        expect(found[0]).toMatchObject(entry);
+      });
+
+      it('refuses UPDATE and DELETE of audit rows in the database itself; the retention purge deletes only rows older than its cutoff', async () => {
+        const customerId = `cust-${randomUUID()}`;
+        const day = 86_400_000;
+        for (const age of [400, 399, 10]) {
+          await store.audit.append({
+            at: clock.now() - age * day,
+            actorId: 'user-1',
+            action: `aged-${age}`,
+            outcome: 'ok',
+            customerId,
+          });
+        }
+        // The error's message: better-sqlite3's errors may come from another realm than the test's,
+        // where `rejects.toThrow` does not see an Error.
+        const failure = (attempt: Promise<unknown>) =>
+          attempt.then(
+            () => 'no error',
+            (error: unknown) => String((error as { message?: unknown }).message ?? error),
+          );
+        expect(
+          await failure(
+            store.kysely
+              .updateTable('audit_log')
+              .set({ outcome: 'forged' })
+              .where('customer_id', '=', customerId)
+              .execute(),
+          ),
+        ).toMatch(/audit_log is append-only: UPDATE refused/);
+        expect(
+          await failure(store.kysely.deleteFrom('audit_log').where('customer_id', '=', customerId).execute()),
+        ).toMatch(/audit_log is append-only: DELETE refused/);
+
+        expect(await store.audit.purgeOlderThan(clock.now() - 300 * day)).toBe(2);
+        expect((await other.audit.list({ customerId })).map((e) => e.action)).toEqual(['aged-10']);
+        // Nothing else went: the rows of the other tests are all younger than the cutoff.
+        expect(await store.audit.purgeOlderThan(clock.now() - 300 * day)).toBe(0);
+      });
+    });
+
+    describe('role grants', () => {
+      it('grants and revokes once each, with their audit records in the same transaction', async () => {
+        const principalId = randomUUID();
+        const audit = (action: string) => ({
+          actorId: 'admin-1',
+          action,
+          outcome: 'ok',
+          details: { principalId },
+        });
+        const grant = {
+          principalId: principalId.toUpperCase(),
+          role: 'approver',
+          grantedBy: 'admin-1',
+          principalName: 'Pat',
+        };
+        expect(await store.roleGrants.grant(grant, audit('roles.grant'))).toBe(true);
+        expect(await other.roleGrants.grant(grant, audit('roles.grant'))).toBe(false);
+        expect(await other.roleGrants.list({ principalId })).toEqual([
+          expect.objectContaining({
+            principalId,
+            role: 'approver',
+            principalName: 'Pat',
+            grantedBy: 'admin-1',
+          }),
+        ]);
+        expect(await store.roleGrants.revoke(principalId, 'approver', audit('roles.revoke'))).toBe(true);
+        expect(await store.roleGrants.revoke(principalId, 'approver', audit('roles.revoke'))).toBe(false);
+        expect(await store.roleGrants.list({ principalId })).toEqual([]);
+        const rows = (await store.audit.list({ limit: 500 })).filter(
+          (e) => e.details?.principalId === principalId,
+        );
+        expect(rows.map((e) => e.action)).toEqual(['roles.revoke', 'roles.grant']);
+      });
     });
 
     describe('leases', () => {
@@ -612,27 +707,156 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
         await expect(store.alerts.list({ conversationKey })).resolves.toEqual([]);
       });
 
-      it('records each (subscription, customer, threshold, period) notice once', async () => {
+      it('raises each (conversation, customer, period, kind, threshold) alert once, with its post queued in the same write', async () => {
+        const conversationKey = `conv-${randomUUID()}`;
+        const customerId = `cust-${randomUUID()}`;
         const sub = await store.alerts.add({
-          conversationKey: `conv-${randomUUID()}`,
+          conversationKey,
           customerId: ALL_CUSTOMERS,
           thresholds: [50, 80],
           createdBy: 'u1',
         });
-        const notice = { subscriptionId: sub.id, customerId: 'cust-1', threshold: 80, periodKey: '2026-11' };
-        const concurrent = await Promise.all([store.alerts.record(notice), other.alerts.record(notice)]);
-        expect(concurrent.filter(Boolean)).toHaveLength(1);
-        await expect(store.alerts.record(notice)).resolves.toBe(false);
-        await expect(store.alerts.record({ ...notice, periodKey: '2026-12' })).resolves.toBe(true);
-        await expect(store.alerts.record({ ...notice, threshold: 50 })).resolves.toBe(true);
-        await expect(store.alerts.record({ ...notice, customerId: 'cust-2' })).resolves.toBe(true);
-
-        const history = await store.alerts.history({
+        const alert = {
           subscriptionId: sub.id,
-          customerId: 'cust-1',
+          conversationKey,
+          customerId,
+          customerName: 'Contoso',
           periodKey: '2026-11',
+          kind: 'threshold' as const,
+          threshold: 80,
+          figures: { totalCost: 812.5, budget: 1000 },
+          state: 'pending' as const,
+        };
+        const post = (id: string) => ({
+          id: `alert-post:${id}`,
+          kind: 'alert-post',
+          payload: { alertId: id },
+          nextRunAt: clock.now(),
         });
-        expect(history.map((h) => h.threshold).sort()).toEqual([50, 80]);
+        const concurrent = await Promise.all([
+          store.alerts.raise(alert, post),
+          other.alerts.raise(alert, post),
+        ]);
+        const raised = concurrent.filter((a) => a !== undefined);
+        expect(raised).toHaveLength(1);
+        const [first] = raised;
+        expect(first).toMatchObject({
+          customerName: 'Contoso',
+          state: 'pending',
+          figures: { totalCost: 812.5 },
+        });
+        const queued = await store.watches.get(`alert-post:${first?.id ?? ''}`);
+        expect(queued?.payload).toEqual({ alertId: first?.id });
+        await expect(store.alerts.raise(alert, post)).resolves.toBeUndefined();
+        // Another subscription of the same conversation (turned off and on again) raises nothing new.
+        await expect(
+          store.alerts.raise({ ...alert, subscriptionId: 'another' }, post),
+        ).resolves.toBeUndefined();
+        await expect(store.alerts.raise({ ...alert, periodKey: '2026-12' }, post)).resolves.toBeDefined();
+        await expect(
+          store.alerts.raise({ ...alert, kind: 'forecast', threshold: 0 }, post),
+        ).resolves.toBeDefined();
+        const suppressed = await store.alerts.raise({ ...alert, threshold: 50, state: 'suppressed' }, post);
+        expect(suppressed?.state).toBe('suppressed');
+        await expect(store.watches.get(`alert-post:${suppressed?.id ?? ''}`)).resolves.toBeUndefined();
+
+        const listed = await store.alerts.alerts({ customerId, periodKey: '2026-11' });
+        expect(listed.map((a) => `${a.kind}:${a.threshold}`).sort()).toEqual([
+          'forecast:0',
+          'threshold:50',
+          'threshold:80',
+        ]);
+      });
+
+      it('posts, acknowledges once and snoozes per conversation, customer and period', async () => {
+        const conversationKey = `conv-${randomUUID()}`;
+        const raised = await store.alerts.raise(
+          {
+            subscriptionId: 's',
+            conversationKey,
+            customerId: 'cust-ack',
+            customerName: 'Fabrikam',
+            periodKey: '2026-11',
+            kind: 'threshold',
+            threshold: 100,
+            figures: {},
+            state: 'pending',
+          },
+          (id) => ({ id: `alert-post:${id}`, kind: 'alert-post', payload: {}, nextRunAt: clock.now() }),
+        );
+        const id = raised?.id ?? '';
+        const thread = { conversationKey: `${conversationKey};messageid=1`, activityId: 'activity-1' };
+        await expect(store.alerts.markPosted(id, thread)).resolves.toBe(true);
+        await expect(other.alerts.markPosted(id, { ...thread, activityId: 'activity-2' })).resolves.toBe(
+          false,
+        );
+        expect(await store.alerts.alert(id)).toMatchObject({ state: 'posted', posted: thread });
+
+        const acks = await Promise.all([
+          store.alerts.acknowledge(id, { id: 'u-adele', name: 'Adele' }),
+          other.alerts.acknowledge(id, { id: 'u-megan', name: 'Megan' }),
+        ]);
+        expect(acks.filter((a) => a?.first)).toHaveLength(1);
+        const kept = acks.find((a) => a?.first)?.alert.acknowledgedBy;
+        expect(acks.every((a) => a?.alert.acknowledgedBy?.id === kept?.id)).toBe(true);
+        await expect(store.alerts.acknowledge('missing', { id: 'u', name: 'U' })).resolves.toBeUndefined();
+
+        const snooze = {
+          conversationKey,
+          customerId: 'cust-ack',
+          periodKey: '2026-11',
+          by: { id: 'u-adele', name: 'Adele' },
+          at: clock.now(),
+        };
+        await expect(store.alerts.snooze(snooze)).resolves.toBe(true);
+        await expect(other.alerts.snooze(snooze)).resolves.toBe(false);
+        await expect(store.alerts.snoozed(conversationKey, 'cust-ack', '2026-11')).resolves.toMatchObject({
+          by: { name: 'Adele' },
+        });
+        await expect(store.alerts.snoozed(conversationKey, 'cust-ack', '2026-12')).resolves.toBeUndefined();
+      });
+
+      it('pages the subscribed customers and tells when one conversation follows every customer', async () => {
+        const conversationKey = `conv-${randomUUID()}`;
+        const prefix = `page-${randomUUID().slice(0, 8)}`;
+        for (const n of [3, 1, 2]) {
+          await store.alerts.add({
+            conversationKey,
+            customerId: `${prefix}-${n}`,
+            thresholds: [80],
+            createdBy: 'u',
+          });
+        }
+        const firstPage = (await store.alerts.subscribedCustomers(`${prefix}-0`, 2)).filter((c) =>
+          c.startsWith(prefix),
+        );
+        expect(firstPage).toEqual([`${prefix}-1`, `${prefix}-2`]);
+        const next = (await store.alerts.subscribedCustomers(`${prefix}-2`, 10)).filter((c) =>
+          c.startsWith(prefix),
+        );
+        expect(next).toEqual([`${prefix}-3`]);
+        for (const sub of await store.alerts.list({ conversationKey })) await store.alerts.remove(sub.id);
+      });
+
+      it('keeps the latest spend figure of each customer and day', async () => {
+        const customerId = `spend-${randomUUID()}`;
+        const base = { customerId, periodKey: '2026-11', currency: 'EUR' };
+        await store.spend.record({ ...base, day: '2026-11-02', totalCost: 20, recordedAt: 2_000 });
+        await store.spend.record({
+          ...base,
+          day: '2026-11-01',
+          totalCost: 10,
+          budget: 100,
+          recordedAt: 1_000,
+        });
+        await other.spend.record({ ...base, day: '2026-11-02', totalCost: 25, recordedAt: 3_000 });
+        // A slower reading of the same day does not replace a newer one.
+        await store.spend.record({ ...base, day: '2026-11-02', totalCost: 21, recordedAt: 2_500 });
+        const period = await store.spend.period(customerId, '2026-11');
+        expect(period.map((s) => [s.day, s.totalCost, s.budget])).toEqual([
+          ['2026-11-01', 10, 100],
+          ['2026-11-02', 25, undefined],
+        ]);
       });
     });
 

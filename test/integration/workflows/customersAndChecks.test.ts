@@ -75,6 +75,32 @@ describe('findCustomers', () => {
     ]);
   });
 
+  it('reads the directory once for lookups no name starts with, and shares one read among concurrent ones', async () => {
+    const fresh = harness.client();
+    try {
+      await harness.clearRequests();
+      const lookups = await Promise.all(
+        ['pharma', 'france', 'winery'].map((q) => findCustomers(fresh, q, call)),
+      );
+      expect(lookups.map((found) => found.map((c) => c.companyName))).toEqual([
+        ['Contoso Pharmaceuticals'],
+        ['Contoso France'],
+        ['Coho Winery'],
+      ]);
+      const listings = async () =>
+        apiCalls(await harness.requests()).filter((r) => r.method === 'GET' && r.path === '/v1/customers');
+      // Three prefix searches and one directory read (one page: the seed is small).
+      expect(await listings()).toHaveLength(4);
+      await harness.clearRequests();
+      expect((await findCustomers(fresh, 'ski house', call)).map((c) => c.companyName)).toEqual([
+        'Alpine Ski House',
+      ]);
+      expect(await listings()).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('returns nothing for an empty query, and honours the limit', async () => {
     expect(await names('   ')).toEqual([]);
     expect(await findCustomers(pc, 'contoso', { ...call, limit: 1 })).toHaveLength(1);

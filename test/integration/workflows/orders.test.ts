@@ -96,6 +96,22 @@ describe('listCustomerOrders', () => {
     ]);
   });
 
+  it('gives a just-placed order the same status as its read by id, before Partner Center lists it', async () => {
+    const { request, orderId, placedAt } = await placeOrder();
+    await harness.advanceClock(1_001); // the order completes; the list still lags
+    const details = await getOrderDetails(
+      { pc },
+      { customerId: request.customerId, orderId, correlationId: 'c', includeProvisioning: false },
+    );
+    const [listed] = await listCustomerOrders(
+      { pc, store },
+      { customerId: request.customerId, correlationId: 'c', now: placedAt + 2_000 },
+    );
+    expect(details.status).toBe('completed');
+    expect(listed).toMatchObject({ id: orderId, status: 'completed', source: 'pending-listing' });
+    expect(listed.statusAsOf).toBeUndefined();
+  });
+
   it('leaves out an unlisted order of ours once the pending window has passed', async () => {
     const { request, placedAt } = await placeOrder();
     const orders = await listCustomerOrders(

@@ -266,11 +266,11 @@ describe('the happy path', () => {
       await client.close();
     }
     // lookup: customers search; readiness: subscriptions + agreements (App+User); catalog:
-    // products + skus + availabilities; execution: availability (fresh) + cart + checkout;
-    // polls: order by id + subscriptions?order_id + azureEntitlements.
+    // products + skus + availabilities; execution: cart (with the confirmed CatalogItemId) +
+    // checkout; polls: order by id (its line names the plan subscription) + azureEntitlements.
     expect(counts).toEqual([
-      { pass: 'cold', lookup: 1, readiness: 2, catalog: 3, execution: 3, polls: 3, total: 12, tokens: 2 },
-      { pass: 'warm', lookup: 1, readiness: 2, catalog: 0, execution: 3, polls: 3, total: 9, tokens: 0 },
+      { pass: 'cold', lookup: 1, readiness: 2, catalog: 3, execution: 2, polls: 2, total: 10, tokens: 2 },
+      { pass: 'warm', lookup: 1, readiness: 2, catalog: 0, execution: 2, polls: 2, total: 7, tokens: 0 },
     ]);
   });
 });
@@ -308,11 +308,30 @@ describe('Partner Center refusals and faults', () => {
     expect(calls(log, 'POST', CHECKOUT).map((r) => r.status)).toEqual([404, 201]);
     expect(calls(log, 'PUT', CART_ONE)).toHaveLength(1);
     expect(calls(log, 'POST', CART_CREATE)).toHaveLength(1);
-    expect(calls(log, 'GET', /\/availabilities\//)).toHaveLength(2);
+    // The cart was made with the confirmed CatalogItemId; only the 400019 made it read again.
+    expect(calls(log, 'GET', /\/availabilities\//)).toHaveLength(1);
     const update = (await engine.store.audit.list({ requestId: request.id })).find(
       (a) => a.action === 'purchase.cart.update',
     );
     expect(update?.details).toMatchObject({ reason: '400019' });
+    expect(await listedOrders(request.customerId)).toHaveLength(1);
+  });
+
+  it('a CatalogItemId retired between the request and its approval: 400019 at checkout, the cart updated, one order', async () => {
+    const engine = await instance();
+    const item = items['Contoso France'];
+    const stale = `${item.productId}:${item.skuId}:RETIRED01`;
+    const request = await approvedRequest(engine, { ...item, catalogItemId: stale });
+    await harness.clearRequests();
+
+    await engine.tick();
+
+    expect(purchaseProgress(await stored(engine, request.id)).orders).toHaveLength(1);
+    const log = await harness.requests();
+    expect(calls(log, 'POST', CART_CREATE)).toHaveLength(1);
+    expect(calls(log, 'POST', CHECKOUT).map((r) => r.status)).toEqual([404, 201]);
+    expect(calls(log, 'GET', /\/availabilities\//).length).toBeGreaterThanOrEqual(1);
+    expect(calls(log, 'PUT', CART_ONE)).toHaveLength(1);
     expect(await listedOrders(request.customerId)).toHaveLength(1);
   });
 

@@ -44,7 +44,7 @@ function testKind(script: Script, extra: Partial<RequestKind> = {}): RequestKind
   return {
     name: TEST_KIND,
     payload: z.object({ note: z.string().min(1) }),
-    requiredRole: 'operator',
+    requiredRole: 'requester',
     approval: { approvers: 1, expiryHours: 24 },
     steps: [stepNamed('first'), stepNamed('second')],
     facts: (_request, payload) => [{ key: 'note', value: String(payload.note) }],

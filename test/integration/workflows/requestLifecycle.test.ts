@@ -197,7 +197,7 @@ describe('approving', () => {
     const request = await newRequest();
     clock.advance(24 * 3_600_000 + 1);
     const refused = await service.approve(request.id, ADELE, 'c');
-    expect(refused).toMatchObject({ ok: false, reason: 'not-pending', request: { state: 'expired' } });
+    expect(refused).toMatchObject({ ok: false, reason: 'expired', request: { state: 'expired' } });
     expect(await noticesOf(request.id)).toEqual(['created', 'expired']);
   });
 });

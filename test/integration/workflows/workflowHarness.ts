@@ -29,9 +29,10 @@ export const ALEX = person('a1e00', 'Alex Wilber');
 export const ISAIAH = person('ad31', 'Isaiah Langer');
 export const READER = person('ead', 'Lee Gu');
 
-/** Megan is an operator AND an approver: the policy must still keep her off her own requests. */
+/** Megan is a requester AND an approver: the policy must still keep her off her own requests. */
 export const ROLES = new RolePolicy({
-  operators: [MEGAN.aadObjectId, PAT.aadObjectId],
+  viewers: [READER.aadObjectId],
+  requesters: [MEGAN.aadObjectId, PAT.aadObjectId],
   approvers: [MEGAN.aadObjectId, ADELE.aadObjectId, ALEX.aadObjectId],
   admins: [ISAIAH.aadObjectId],
 });

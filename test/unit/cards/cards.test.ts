@@ -57,6 +57,38 @@ const samples: Record<CardName, Record<string, unknown>> = {
       },
     ],
   },
+  spend: {
+    flow: 'Azure spend',
+    title: 'Azure spend of Alpine Ski House',
+    tone: 'warning',
+    subtitle: 'Billing period Nov 1, 2026 – Nov 30, 2026',
+    facts: [{ title: 'Spent so far', value: '€850.00' }],
+    gauge: {
+      title: 'Budget used',
+      label: '€850.00 of €1,000.00',
+      value: 85,
+      max: 100,
+      fallback: '85% of the budget used (€850.00 of €1,000.00).',
+      segments: [
+        { legend: 'Within budget', size: 80, color: 'good' },
+        { legend: 'Close to the budget', size: 20, color: 'warning' },
+      ],
+    },
+    sections: [{ title: 'Top meters', lines: ['D2s v5 — €412.00'] }],
+    bars: {
+      title: 'Spend per day',
+      xTitle: 'Day',
+      yTitle: 'Spent',
+      data: [
+        { x: 'Nov 1', y: 20.5 },
+        { x: 'Nov 2', y: 31 },
+      ],
+      fallback: 'Spend per day: Nov 1 €20.50 · Nov 2 €31.00',
+    },
+    paragraphs: ['At this pace the budget is reached around Nov 24, 2026.'],
+    note: 'Acknowledged by Adele Vance on Nov 20, 2026, 9:00 AM UTC.',
+    buttons: [{ title: 'Acknowledge', verb: 'alert.ack', data: { alertId: 'a1' }, style: 'positive' }],
+  },
   customerPicker: {
     token: 'f1c2',
     title: 'Buy an Azure plan',
@@ -149,6 +181,100 @@ const samples: Record<CardName, Record<string, unknown>> = {
       },
     ],
   },
+  invoiceList: {
+    invoices: [
+      {
+        id: 'G000100001',
+        type: 'New commerce',
+        date: 'Nov 9, 2026',
+        total: '$9,426.00',
+        paid: 'Not paid',
+        settled: false,
+      },
+    ],
+    shown: 'The 12 most recent of 30 invoices.',
+  },
+  reconciliation: {
+    title: 'Reconciliation of invoice G000100001',
+    subtitle: 'Customer: Fabrikam Inc',
+    facts: [{ title: 'Invoice total', value: '$9,426.00' }],
+    progress: {
+      title: 'Working on it',
+      text: 'Reading the exported line items: 2,000 so far (file 2 of 3).',
+    },
+    check: { style: 'good', text: '✅ The line items add up to the invoice total, $9,426.00.' },
+    failure: { title: 'The reconciliation could not be done', lines: ['No data available (5000)'] },
+    heading: 'Per customer and product',
+    // The most a card shows: 12 customers of 6 products each, with long names.
+    sections: Array.from({ length: 12 }, (_, c) => ({
+      title: `Customer number ${c} with a rather long company name Ltd: $123,456.78`,
+      facts: Array.from({ length: 6 }, (_, p) => ({
+        title: `Reserved VM Instance, Standard_DS1_v2, US West 2, 1 Year (${p})`,
+        value: '× 1,234 · $123,456.78',
+      })),
+      note: 'and 3 more products',
+    })),
+    notes: ['12 more customers are in the CSV download.'],
+    correlationId: '1234',
+    download: {
+      title: 'Download the line items (CSV)',
+      url: 'https://bot.example/downloads/x?expires=1&signature=s',
+    },
+    buttons: [{ title: 'New download link', verb: 'invoices.newLink', data: { downloadId: 'abc' } }],
+  },
+  roles: {
+    notice: 'Isaiah Langer now has the Approver role, from their next message on.',
+    tone: 'good',
+    roles: [
+      {
+        title: 'Approver',
+        members: [
+          { label: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52', source: 'Configuration (ROLE_APPROVERS)' },
+          {
+            label: 'Isaiah Langer (6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a53)',
+            source: 'Granted in Teams by Adele Vance, Nov 24, 2026',
+            revoke: { role: 'approver', userId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a53' },
+          },
+        ],
+      },
+      { title: 'Viewer', members: [] },
+    ],
+    grantForm: {
+      role: 'approver',
+      roles: [{ title: 'Approver', value: 'approver' }],
+      people: [
+        {
+          title: 'Adele Vance (6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52)',
+          value: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52',
+        },
+      ],
+    },
+  },
+  auditTrail: {
+    scope: 'All customers · the last 30 days · newest first',
+    notice: 'The CSV of 12 entries is ready: the link works for 15 minutes.',
+    // A full page: ten entries with every fact, long ids.
+    rows: Array.from({ length: 10 }, (_, i) => ({
+      heading: `Nov 24, 2026, 9:0${i} AM · request.approve.refused`,
+      facts: [
+        { title: 'Who', value: 'Adele Vance (6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52)' },
+        { title: 'Outcome', value: 'stale-card' },
+        { title: 'Customer', value: 'Contoso Pharmaceuticals (7b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e)' },
+        { title: 'Kind', value: 'purchase' },
+        { title: 'Request', value: '0f1e2d3c-4b5a-4968-8776-655443322110' },
+        {
+          title: 'Partner Center request ids',
+          value: Array(5).fill('1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d').join(' '),
+        },
+        { title: 'Correlation id', value: '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d' },
+      ],
+    })),
+    pageLabel: 'Page 2 · 10 entries per page · kept 365 days',
+    previous: { viewId: 'v', page: 0 },
+    next: { viewId: 'v', page: 2 },
+    export: { viewId: 'v' },
+    download: 'https://bot.example/downloads/x?expires=1&signature=s',
+  },
 };
 
 describe('card templates', () => {
@@ -172,6 +298,28 @@ describe('card templates', () => {
   it('refuses a card over the Teams size limit', () => {
     const huge = { ...samples.notice, text: 'x'.repeat(MAX_CARD_BYTES) };
     expect(() => renderCard('notice', huge, 'en')).toThrow(/over the .* limit/);
+  });
+
+  it('gives every chart a text fallback for clients without charts', () => {
+    const card = renderCard('spend', samples.spend, 'en');
+    const json = JSON.stringify(card);
+    expect(json).toContain('"type":"Chart.Gauge"');
+    expect(json).toContain('"type":"Chart.VerticalBar"');
+    expect(json).toContain('85% of the budget used (€850.00 of €1,000.00).');
+    const withoutFallback = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'Chart.Gauge', value: 10 }],
+    };
+    expect(adaptiveCardProblems(withoutFallback)).toEqual([
+      'Chart.Gauge without a fallback for clients without charts',
+    ]);
+  });
+
+  it('leaves the gauge and the trend out when there is nothing to chart', () => {
+    const card = renderCard('spend', { ...samples.spend, gauge: null, bars: null }, 'fr');
+    expect(JSON.stringify(card)).not.toContain('Chart.');
+    expect(adaptiveCardProblems(card)).toEqual([]);
   });
 
   it('catches an invalid card (the validator is not a rubber stamp)', () => {

@@ -12,6 +12,11 @@ const production = {
   DATABASE_URL: 'postgres://bot@db.internal:5432/planops',
   ROLE_APPROVERS: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52',
   ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+  GRAPH_BILLING_TENANT_ID: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
+  GRAPH_BILLING_CLIENT_ID: '8a7b6c5d-0000-4000-8000-00000000d0d1',
+  GRAPH_BILLING_CLIENT_SECRET: 'graph-billing-secret',
+  PUBLIC_BASE_URL: 'https://bot.contoso.example',
+  DOWNLOAD_LINK_SIGNING_KEY: 'ZG93bmxvYWQtbGluay1zaWduaW5nLWtleS0zMi1ieXQ=',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

@@ -11,6 +11,32 @@ describe('fault patterns', () => {
     expect(matches(pattern, 'v1/customers/abc/carts/1/checkout/x'.split('/'))).toBe(false);
   });
 
+  it('match any number of segments with a double star, none included', () => {
+    const pattern = '/v1/**'.split('/').filter(Boolean);
+    expect(matches(pattern, ['v1', 'customers', 'abc', 'carts'])).toBe(true);
+    expect(matches(pattern, ['v1'])).toBe(true);
+    expect(matches(pattern, ['blobs', 'v1'])).toBe(false);
+    const inner = '/v1/customers/**/checkout'.split('/').filter(Boolean);
+    expect(matches(inner, 'v1/customers/abc/carts/1/checkout'.split('/'))).toBe(true);
+    expect(matches(inner, 'v1/customers/checkout'.split('/'))).toBe(true);
+    expect(matches(inner, 'v1/customers/abc/carts/1'.split('/'))).toBe(false);
+  });
+
+  it('draw a seeded probability fault from its own generator: the same seed hits the same calls', () => {
+    const hits = (seed: number, noise: boolean) => {
+      const faults = new FaultRegistry();
+      if (noise) faults.add({ path: '/v1/other', probability: 0.5, status: 500 });
+      faults.add({ path: '/v1/x', probability: 0.3, status: 502, seed });
+      return Array.from({ length: 40 }, (_, i) => {
+        if (noise) faults.take('GET', '/v1/other');
+        return faults.take('GET', '/v1/x') ? i : -1;
+      }).filter((i) => i >= 0);
+    };
+    expect(hits(7, false)).toEqual(hits(7, true));
+    expect(hits(7, false)).not.toEqual(hits(8, false));
+    expect(hits(7, false).length).toBeGreaterThan(0);
+  });
+
   it('apply to the next N calls in the order they were added, then stop', () => {
     const faults = new FaultRegistry();
     faults.add({ path: '/v1/customers/*', status: 500, times: 2 });
