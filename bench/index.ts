@@ -1,6 +1,7 @@
 import { benchBotTurns } from './botTurns';
 import { benchBudgetSweep } from './budgetSweep';
 import { benchFlowCalls } from './flowCalls';
+import { benchLookupLoad } from './lookupLoad';
 import { printResult, writeResults, type BenchResult } from './benchResult';
 import { benchPartnerCenterClient } from './partnercenterClient';
 import { benchPurchase } from './purchase';
@@ -11,6 +12,8 @@ import { benchStore } from './store';
 const benches: Array<[string, () => Promise<BenchResult>]> = [
   ['startup', benchStartup],
   ['bot turns', () => benchBotTurns()],
+  // 50 conversations looking customers up for 60 s (LOOKUP_LOAD_SECONDS shortens it): p99 against 5 s.
+  ['lookup load', () => benchLookupLoad()],
   ['purchase', benchPurchase],
   ['flow calls', benchFlowCalls],
   ['partner center client', benchPartnerCenterClient],

@@ -18,6 +18,17 @@ export const SANDBOX_IDENTITIES = {
   tenantId: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
   requester: { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a51', name: 'Megan Bowen' },
   approver: { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52', name: 'Adele Vance' },
+  /** The team's Approvals channel: where requests wait for a decision in the sandbox. */
+  approvalsChannelId: '19:csp-operations-approvals@thread.tacv2',
+  /** Everyone of the Playground's sample, for `act as` (sandbox only). */
+  people: [
+    { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a51', name: 'Megan Bowen' },
+    { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52', name: 'Adele Vance' },
+    { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a53', name: 'Isaiah Langer' },
+    { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a54', name: 'Patti Fernandez' },
+    { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a55', name: 'Lynne Robbins' },
+    { aadObjectId: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a56', name: 'Alex Wilber' },
+  ],
 } as const;
 
 const csv = z
@@ -429,7 +440,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
         e.REQUEST_EXPIRY_HOURS === undefined
           ? e.APPROVAL_POLICY
           : { '*': { expiryHours: e.REQUEST_EXPIRY_HOURS }, ...e.APPROVAL_POLICY },
-      conversationId: e.APPROVALS_CONVERSATION_ID,
+      // 'none' turns the sandbox's default (the Playground's Approvals channel) off: approvers are
+      // then reached in personal chats.
+      conversationId:
+        e.APPROVALS_CONVERSATION_ID === 'none'
+          ? undefined
+          : (e.APPROVALS_CONVERSATION_ID ??
+            (sandbox && e.PLAYGROUND ? SANDBOX_IDENTITIES.approvalsChannelId : undefined)),
     },
     simulator: {
       port: e.SIMULATOR_PORT,

@@ -43,6 +43,10 @@ export interface BotDeps {
   verbs: ReadonlyMap<string, VerbHandler>;
   /** Typeahead (`application/search` through Data.Query), by dataset. */
   searches?: ReadonlyMap<string, SearchHandler>;
+  /** Sandbox only: whom a real user acts as (`act as`); absent in production. */
+  actAs?: {
+    actingAs(aadObjectId: string | undefined): Promise<{ aadObjectId: string; name: string } | undefined>;
+  };
   /** Runs before command routing; returns true when an active dialog consumed the turn. */
   continueDialog?: (context: TurnContext, services: TurnServices) => Promise<boolean>;
   /** The help card, with a notice on top (an unknown command, a suggestion). */
@@ -76,6 +80,12 @@ export class AzurePlanOpsBot extends TeamsActivityHandler {
     if (!tenant.allowed) {
       await this.refuseTenant(context, services, tenant);
       return;
+    }
+    const actingAs = await this.deps.actAs?.actingAs(services.caller.aadObjectId);
+    if (actingAs) {
+      services.actingFor = services.caller;
+      services.caller = { ...services.caller, aadObjectId: actingAs.aadObjectId, name: actingAs.name };
+      services.logger = services.logger.child({ actingAs: actingAs.aadObjectId });
     }
     // Once per turn, on the server, from the activity's caller (never from card data).
     services.roles = await this.deps.roles.rolesOf(services.caller, {

@@ -14,6 +14,7 @@ import { createAdapter, type AzurePlanOpsAdapter } from './adapter';
 import { CommandParser, PLANNED_COMMANDS } from './commands';
 import { DownloadLinks, type DownloadLinkSettings } from './downloads/downloadLinks';
 import { ConversationReferenceBook } from './conversationReferences';
+import { ActAsBook, actAsFeature, type SandboxPerson } from './features/actAs';
 import { continueCardDialog } from './features/cardDialogs';
 import { coreFeature } from './features/core';
 import {
@@ -64,6 +65,8 @@ export interface BotAppDeps {
   downloads?: Omit<DownloadLinkSettings, 'signingKey'> & { signingKey?: Buffer };
   /** Names of people for role grants (Microsoft Graph) and the audit retention the cards state. */
   governance?: GovernanceSettings;
+  /** Sandbox only: the people one may act as (`act as Adele`), so the Playground's user can approve. */
+  actAs?: { people: readonly SandboxPerson[] };
 }
 
 export interface BotApp {
@@ -142,6 +145,10 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
       cards: requestCards,
       meta: requestMeta,
       messenger,
+      approvers: {
+        namedMembers: (role) => domain.roles.namedMembers(role),
+        mriOf: (aadObjectId) => directory.mriOf(aadObjectId),
+      },
       approvalsConversationId: config.approvals.conversationId,
       logger,
     }),
@@ -162,7 +169,8 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
     served: () => ready().words.map((w) => w.id),
     handlers: () => ready().commands,
   });
-  const features = assembleFeatures([core, ...deps.features], host);
+  const actAs = deps.actAs && new ActAsBook(store.kv, deps.actAs.people);
+  const features = assembleFeatures([core, ...deps.features, ...(actAs ? [actAsFeature(actAs)] : [])], host);
   late.features = features;
   for (const dialog of features.dialogs) dialogs.add(dialog);
   for (const presenter of features.presenters) presenters.register(presenter);
@@ -189,6 +197,7 @@ export function buildBot(deps: BotAppDeps): Omit<BotApp, 'server'> {
     roles: domain.roles,
     references,
     directory,
+    ...(actAs ? { actAs } : {}),
     allowedTenantIds: config.allowedTenantIds,
     audit: store.audit,
     parser,

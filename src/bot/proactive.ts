@@ -5,6 +5,7 @@ import {
   TurnContext,
   type Activity,
   type CloudAdapter,
+  type ConversationParameters,
   type ConversationReference,
 } from 'botbuilder';
 import {
@@ -146,41 +147,105 @@ export class ProactiveMessenger {
     });
   }
 
-  /** Posts a new thread in a Teams channel; the thread is stored so later updates can reply in it. */
+  /**
+   * Posts a new thread in a Teams channel; the thread is stored so later updates can reply in it.
+   * A channel the bot has not heard from yet is reached through `via`, a reference of the same
+   * tenant and service (Teams creates a channel thread for any channel of a team the bot is in).
+   */
   async startThread(
     channelKey: string,
     message: OutboundMessage,
+    via?: Partial<ConversationReference>,
   ): Promise<{ conversationKey: string; activityId: string }> {
     let result = { conversationKey: '', activityId: '' };
-    await this.continue(channelKey, async (context) => {
-      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
-      const channel = context.activity.conversation;
-      const created = await this.policy.execute(() =>
-        client.conversations.createConversation({
-          isGroup: true,
-          bot: context.activity.recipient,
-          tenantId: channel.tenantId,
-          channelData: { channel: { id: channelKey } },
-          activity: toActivity(message) as Activity,
-          members: [],
-        }),
-      );
-      const reference: Partial<ConversationReference> = {
-        ...TurnContext.getConversationReference(context.activity),
-        conversation: { ...channel, id: `${channelKey};messageid=${created.activityId}` },
-        activityId: created.activityId,
-      };
-      const conversationKey = await this.references.saveReference(reference);
-      result = { conversationKey, activityId: created.activityId ?? '' };
-    });
+    const introduction = via && {
+      ...via,
+      activityId: undefined,
+      conversation: {
+        id: channelKey,
+        isGroup: true,
+        conversationType: 'channel',
+        tenantId: via.conversation?.tenantId,
+        name: '',
+      },
+    };
+    await this.continue(
+      channelKey,
+      async (context) => {
+        const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+        const channel = context.activity.conversation;
+        const created = await this.policy.execute(() =>
+          client.conversations.createConversation({
+            isGroup: true,
+            bot: context.activity.recipient,
+            tenantId: channel.tenantId,
+            channelData: { channel: { id: channelKey } },
+            activity: toActivity(message) as Activity,
+            members: [],
+          }),
+        );
+        const reference: Partial<ConversationReference> = {
+          ...TurnContext.getConversationReference(context.activity),
+          conversation: { ...channel, id: `${channelKey};messageid=${created.activityId}` },
+          activityId: created.activityId,
+        };
+        const conversationKey = await this.references.saveReference(reference);
+        result = { conversationKey, activityId: created.activityId ?? '' };
+      },
+      introduction,
+    );
     return result;
   }
 
+  /**
+   * Opens (or finds: Teams answers with the existing one) the personal chat of a user the bot knows
+   * by Teams id (MRI), through `via`, a reference of the same tenant and service, and posts there.
+   */
+  async sendToPerson(
+    via: Partial<ConversationReference>,
+    person: { mri: string; tenantId: string },
+    message: OutboundMessage,
+  ): Promise<{ conversationKey: string; activityId: string }> {
+    let personal: Partial<ConversationReference> | undefined;
+    await this.adapter.continueConversationAsync(this.appId, via, async (context) => {
+      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+      // The connector's type wants an activity; Teams opens a personal chat without one (the
+      // message follows through the stored reference, with the same retries as any send).
+      const parameters: Partial<ConversationParameters> = {
+        isGroup: false,
+        bot: context.activity.recipient,
+        tenantId: person.tenantId,
+        channelData: { tenant: { id: person.tenantId } },
+        members: [{ id: person.mri, name: '' }],
+      };
+      const created = await this.policy.execute(() =>
+        client.conversations.createConversation(parameters as ConversationParameters),
+      );
+      personal = {
+        ...TurnContext.getConversationReference(context.activity),
+        activityId: undefined,
+        conversation: {
+          id: created.id,
+          isGroup: false,
+          conversationType: 'personal',
+          tenantId: person.tenantId,
+          name: '',
+        },
+      };
+    });
+    if (!personal) throw new ConversationNotFoundError(person.mri);
+    const conversationKey = await this.references.saveReference(personal);
+    const { activityId } = await this.send(conversationKey, message);
+    return { conversationKey, activityId };
+  }
+
+  /** Runs `logic` in a stored conversation (or, when none is stored, the one `fallback` names). */
   private async continue(
     conversationKey: string,
     logic: (context: TurnContext) => Promise<void>,
+    fallback?: Partial<ConversationReference>,
   ): Promise<void> {
-    const reference = await this.references.getReference(conversationKey);
+    const reference = (await this.references.getReference(conversationKey)) ?? fallback;
     if (!reference) throw new ConversationNotFoundError(conversationKey);
     this.logger.debug({ conversationKey }, 'proactive turn');
     // The adapter hands a failing turn to onTurnError, which reports it to the user of an incoming

@@ -60,7 +60,10 @@ export class TeamsRequestNotifier implements RequestNotifier {
       deliveries.push({
         id: `message:${conversationKey}`,
         deliver: async () => {
-          await this.deps.messenger.send(conversationKey, await this.withMention(request, notice, text));
+          await this.deps.messenger.send(
+            conversationKey,
+            await this.withMention(conversationKey, request, notice, text),
+          );
         },
       });
     }
@@ -69,13 +72,21 @@ export class TeamsRequestNotifier implements RequestNotifier {
 
   /** The end of a request names its requester with an @mention (Teams notifies them). */
   private async withMention(
+    conversationKey: string,
     request: ActionRequest,
     notice: RequestNotice,
     text: string,
   ): Promise<OutboundMessage> {
     if (!ENDINGS.has(notice.event)) return { text };
+    // In the requester's own personal chat a mention adds nothing (Teams notifies them anyway).
+    if (isPersonalConversation(conversationKey)) return { text };
     const id = (await this.deps.directory?.mriOf(request.requesterId)) ?? request.requesterId;
     const name = request.requesterName;
     return { text: `<at>${name}</at> ${text}`, mention: { id, name } };
   }
+}
+
+/** Teams personal (1:1) conversation ids start with `a:`; channel and group chat ids with `19:`. */
+function isPersonalConversation(conversationKey: string): boolean {
+  return conversationKey.startsWith('a:');
 }

@@ -11,6 +11,8 @@ export interface TurnServices {
   logger: Logger;
   locale: Locale;
   caller: Caller;
+  /** Sandbox only: the real person when they act as someone else (`act as`); `caller` is then that someone. */
+  actingFor?: Caller;
   /**
    * The caller's effective roles, resolved once per turn on the server (configuration, Entra groups,
    * grants) after the tenant gate; empty until then. The domain resolves them again for changes.

@@ -72,7 +72,9 @@ export async function findCustomers(
       options.scanLimit === undefined
         ? await customerDirectoryOf(pc, readDirectory).customers(options.correlationId)
         : await readDirectory(pc, scanLimit, options.correlationId);
-    found = directory.filter((c) => normalizeName(c.companyName).includes(wanted));
+    found = preparedNames(directory)
+      .filter((p) => p.name.includes(wanted))
+      .map((p) => p.customer);
   }
   return rank(found, text, (c) => c.companyName).slice(0, limit);
 }
@@ -90,16 +92,37 @@ export async function suggestCustomers(
   if (wanted.length < 3) return [];
   const allowed = Math.max(1, Math.floor(wanted.length / 4));
   const directory = await customerDirectoryOf(pc, readDirectory).customers(options.correlationId);
-  const scored = directory.map((customer) => {
-    const name = normalizeName(customer.companyName);
-    const candidates = [name, name.slice(0, wanted.length), ...name.split(' ')];
-    return { customer, distance: Math.min(...candidates.map((c) => editDistance(wanted, c))) };
+  const scored = preparedNames(directory).map(({ customer, name, words }) => {
+    let distance = allowed + 1;
+    for (const candidate of [name, name.slice(0, wanted.length), ...words]) {
+      distance = Math.min(distance, editDistance(wanted, candidate, allowed));
+      if (distance === 0) break;
+    }
+    return { customer, distance };
   });
   return scored
     .filter((s) => s.distance <= allowed)
     .sort((a, b) => a.distance - b.distance || a.customer.companyName.localeCompare(b.customer.companyName))
     .slice(0, options.limit ?? 5)
     .map((s) => s.customer);
+}
+
+/** Each directory read's names normalized once (the read is kept for minutes and shared by every lookup). */
+const prepared = new WeakMap<
+  readonly CustomerSummary[],
+  Array<{ customer: CustomerSummary; name: string; words: string[] }>
+>();
+
+function preparedNames(directory: readonly CustomerSummary[]) {
+  let entries = prepared.get(directory);
+  if (!entries) {
+    entries = directory.map((customer) => {
+      const name = normalizeName(customer.companyName);
+      return { customer, name, words: name.split(' ') };
+    });
+    prepared.set(directory, entries);
+  }
+  return entries;
 }
 
 /** Lower case, no accents, single spaces: "  Société  Générale" → "societe generale". */

@@ -76,6 +76,7 @@ interface Waiter {
   start: () => void;
   reject: (reason: unknown) => void;
   timer?: NodeJS.Timeout;
+  deadlineAt?: number;
 }
 
 type Lane = 'interactive' | 'background';
@@ -121,10 +122,15 @@ class FamilyGate {
           void this.drain();
         }
       };
-      const waiter: Waiter = { start: () => void start(), reject };
+      const waiter: Waiter = { start: () => void start(), reject, deadlineAt: options.deadlineAt };
       const lane: Lane = options.deadlineAt === undefined ? 'background' : 'interactive';
       if (options.deadlineAt !== undefined) {
         const left = options.deadlineAt - Date.now();
+        // The budget is spent until after the deadline: no use waiting for it.
+        if (this.refill && this.refillBlocksInteractive && this.refillAt > options.deadlineAt) {
+          reject(new LimiterWaitExceededError(Math.max(1_000, this.refillAt - Date.now())));
+          return;
+        }
         const giveUp = () => {
           const queue = this.lanes.interactive;
           const at = queue.indexOf(waiter);
@@ -188,7 +194,10 @@ class FamilyGate {
             this.refill = undefined;
             void this.drain();
           }, msToRefill);
-          if (head.lane === 'interactive') break;
+          if (head.lane === 'interactive') {
+            this.refuseUntil(this.refillAt);
+            break;
+          }
           // Background calls wait for the refill; interactive ones may still use the reserve.
           continue;
         }
@@ -197,6 +206,17 @@ class FamilyGate {
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  /** Refuses at once the interactive calls whose deadline comes before the budget refills. */
+  private refuseUntil(refillAt: number): void {
+    const retryAfterMs = Math.max(1_000, refillAt - Date.now());
+    for (const waiter of [...this.lanes.interactive]) {
+      if (waiter.deadlineAt === undefined || waiter.deadlineAt >= refillAt) continue;
+      this.remove('interactive', waiter);
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.reject(new LimiterWaitExceededError(retryAfterMs));
     }
   }
 

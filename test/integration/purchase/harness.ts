@@ -34,7 +34,7 @@ export interface PurchaseHarnessOptions {
   /** The store's clock (created_at, expiries), when the harness opens the store. */
   storeNow?: () => number;
   /** What else the bot is given (Microsoft Graph billing, reconciliation timings, download links). */
-  bot?: Pick<BotAppDeps, 'graphBilling' | 'reconciliation' | 'downloads'>;
+  bot?: Pick<BotAppDeps, 'graphBilling' | 'reconciliation' | 'downloads' | 'actAs'>;
 }
 
 export interface PurchaseHarness {
@@ -80,6 +80,8 @@ export async function startPurchaseHarness(options: PurchaseHarnessOptions = {})
       ...(options.storeNow ? { now: options.storeNow } : {}),
     }));
   const config = parseConfig({
+    // No Playground here, so no default Approvals channel: approvers are reached in personal chats.
+    PLAYGROUND: 'false',
     ...(options.approvalsConversationId
       ? { APPROVALS_CONVERSATION_ID: options.approvalsConversationId }
       : {}),

@@ -706,43 +706,7 @@ describe('the request card in an approvals channel', () => {
   }
 });
 
-describe('an approvals channel the bot has never heard from', () => {
-  let harness: PurchaseHarness;
-
-  beforeAll(async () => {
-    harness = await startPurchaseHarness({ approvalsConversationId: '19:never-seen-approvals@thread.tacv2' });
-  });
-
-  afterAll(async () => {
-    await harness.close();
-  });
-
-  it('keeps the request where it was made and tells the requester why the channel did not get it', async () => {
-    const general = new TeamsThread(harness);
-    const [first] = await general.say(REQUESTER, 'buy Contoso France');
-    const confirm = await general.click(
-      REQUESTER,
-      first.id,
-      actionOf(required(first.card), { action: 'select' }),
-      { choice: COMMERCIAL },
-    );
-    const submitted = await general.click(
-      REQUESTER,
-      first.id,
-      actionOf(required(confirm.card), { action: 'submit' }),
-    );
-    const requestId = String(actionOf(required(submitted.card), { verb: 'request.cancel' }).requestId);
-    expect((await harness.requests.get(requestId))?.state).toBe('requested');
-    const notice = general
-      .sentHere()
-      .find(
-        (s) =>
-          s.method === 'POST' &&
-          (s.text ?? '').includes('could not post this request in the approvals channel'),
-      );
-    expect(notice).toBeDefined();
-  });
-});
+// Where a request waiting for a decision goes: test/integration/bot/approvalRouting.test.ts.
 
 function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('expected a value');
