@@ -325,6 +325,8 @@ export interface AppConfig {
   /** Sandbox only: shorter domain timings (DOMAIN_TUNING), for tests that run the bot as a process. */
   tuning?: DomainTuning;
   playground: { enabled: boolean; port: number };
+  /** Sandbox only: the people `act as` may speak as (the Playground's page always speaks as one). */
+  actAs?: { people: ReadonlyArray<{ aadObjectId: string; name: string }> };
   /** workEveryMs: how often the work queue (request runs, notices) looks for due work. */
   jobs: { workEveryMs: number; requestExpiryEveryMs: number };
   /** How long a suspension or reactivation may take to show, and an upgrade to end, before a person is asked to check. */
@@ -457,6 +459,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     ...(sandbox && e.DOMAIN_TUNING ? { tuning: e.DOMAIN_TUNING } : {}),
     playground: { enabled: sandbox && e.PLAYGROUND, port: e.PLAYGROUND_PORT },
+    ...(sandbox ? { actAs: { people: SANDBOX_IDENTITIES.people } } : {}),
     jobs: {
       workEveryMs: e.JOB_WORK_EVERY_MS,
       requestExpiryEveryMs: e.JOB_REQUEST_EXPIRY_EVERY_MS,

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         ttlMs: config.downloads.linkTtlMs,
       },
       governance: { people: directory, auditRetentionDays: config.audit.retentionDays },
-      ...(config.mode === 'sandbox' ? { actAs: { people: SANDBOX_IDENTITIES.people } } : {}),
+      ...(config.actAs ? { actAs: config.actAs } : {}),
     },
     { port: config.port, host: config.host },
   );

@@ -22,8 +22,8 @@ import { CardPrompt, type CardPromptServices } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
-import { flowCard } from './flowCards';
-import { refusedCard } from './planChangeDialog';
+import { flowCard, refusedCard } from './flowCards';
+import type { RequestDialogDeps } from './requestDialogDeps';
 
 export type BudgetChange = 'set' | 'clear' | 'raise';
 
@@ -39,13 +39,7 @@ export interface BudgetDialogOptions {
   projectedTotal?: number;
 }
 
-export interface BudgetDialogDeps {
-  pc: PartnerCenterClient;
-  requests: RequestService;
-  prompts: CardPromptServices;
-  turn(context: TurnContext): DialogTurn;
-  publishRequest(context: TurnContext, request: ActionRequest): Promise<AdaptiveCard>;
-}
+export type BudgetDialogDeps = RequestDialogDeps;
 
 interface Draft {
   customer?: CustomerSummary;

@@ -97,3 +97,17 @@ export function flowCard(locale: Locale, input: FlowCardInput): AdaptiveCard {
     locale,
   );
 }
+
+/** The request could not be created: the caller may not ask for it, or what they asked is not valid. */
+export function refusedCard(
+  locale: Locale,
+  flow: string,
+  reason: string,
+  correlationId: string,
+): AdaptiveCard {
+  const text =
+    reason === 'forbidden'
+      ? t(locale, 'errors.forbidden', { role: t(locale, 'roles.requester'), correlationId })
+      : t(locale, 'errors.invalidSubmission', { correlationId });
+  return flowCard(locale, { flow, tone: 'error', paragraphs: [text] });
+}

@@ -22,16 +22,11 @@ import { CardPrompt, type CardPromptServices } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { autoChoice, endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
-import { flowCard } from './flowCards';
+import { flowCard, refusedCard } from './flowCards';
+import type { RequestDialogDeps } from './requestDialogDeps';
 import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
 
-export interface PlanChangeDialogDeps {
-  pc: PartnerCenterClient;
-  requests: RequestService;
-  prompts: CardPromptServices;
-  turn(context: TurnContext): DialogTurn;
-  publishRequest(context: TurnContext, request: ActionRequest): Promise<AdaptiveCard>;
-}
+export type PlanChangeDialogDeps = RequestDialogDeps;
 
 export interface PlanChangeOptions {
   query: string;
@@ -221,18 +216,4 @@ export class PlanChangeDialog extends ComponentDialog {
   private turn(step: Step): DialogTurn {
     return this.deps.turn(step.context);
   }
-}
-
-/** The request could not be created: the caller may not ask for it, or what they asked is not valid. */
-export function refusedCard(
-  locale: Locale,
-  flow: string,
-  reason: string,
-  correlationId: string,
-): AdaptiveCard {
-  const text =
-    reason === 'forbidden'
-      ? t(locale, 'errors.forbidden', { role: t(locale, 'roles.requester'), correlationId })
-      : t(locale, 'errors.invalidSubmission', { correlationId });
-  return flowCard(locale, { flow, tone: 'error', paragraphs: [text] });
 }

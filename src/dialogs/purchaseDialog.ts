@@ -19,6 +19,7 @@ import {
   type PurchaseItem,
   type RequestService,
 } from '../workflows';
+import type { RequestDialogDeps } from './requestDialogDeps';
 import { CardPrompt, type CardPromptServices } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
@@ -46,17 +47,7 @@ import {
   type PurchaseDraft,
 } from './purchaseCards';
 
-export interface PurchaseDialogDeps extends McaAttestationDeps {
-  pc: PartnerCenterClient;
-  requests: RequestService;
-  prompts: CardPromptServices;
-  turn(context: TurnContext): DialogTurn;
-  /**
-   * Turns the confirmation card into the request's card (in place, for everyone) and returns the
-   * requester's own view of it.
-   */
-  publishRequest(context: TurnContext, request: ActionRequest): Promise<AdaptiveCard>;
-}
+export interface PurchaseDialogDeps extends McaAttestationDeps, RequestDialogDeps {}
 
 export interface PurchaseDialogOptions {
   query: string;

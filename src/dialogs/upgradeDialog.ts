@@ -21,17 +21,11 @@ import { CardPrompt, type CardPromptServices } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { endWithCard, PROMPT, promptCard, required } from './dialogSteps';
-import { flowCard } from './flowCards';
+import { flowCard, refusedCard } from './flowCards';
+import type { RequestDialogDeps } from './requestDialogDeps';
 import { mfaCard, upgradeStatusSections } from './lifecycleCards';
-import { refusedCard } from './planChangeDialog';
 
-export interface UpgradeDialogDeps {
-  pc: PartnerCenterClient;
-  requests: RequestService;
-  prompts: CardPromptServices;
-  turn(context: TurnContext): DialogTurn;
-  publishRequest(context: TurnContext, request: ActionRequest): Promise<AdaptiveCard>;
-}
+export type UpgradeDialogDeps = RequestDialogDeps;
 
 interface Draft {
   customer?: CustomerSummary;

@@ -12,6 +12,8 @@ export interface ConnectorCall {
   headers: http.IncomingHttpHeaders;
   /** The activity id the connector answered with (a new conversation: its first activity's). */
   answeredId?: string;
+  /** A new conversation: the id the connector gave it. */
+  conversationId?: string;
 }
 
 export interface FakeConnector {
@@ -74,6 +76,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {
         const id = `19:thread-${nextId}@thread.tacv2`;
         call.answeredId = `activity-${nextId++}`;
+        call.conversationId = id;
         res.end(JSON.stringify({ id, activityId: call.answeredId }));
         return;
       }

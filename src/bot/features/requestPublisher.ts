@@ -8,7 +8,7 @@ import type { RequestService } from '../../workflows';
 import { channelKeyOf } from '../conversationReferences';
 import type { RequestCards, RequestMetaBook } from '../handlers/requestCards';
 import { toActivity } from '../proactive';
-import { requiredTurnServices } from '../turnServices';
+import { requiredTurnServices, type TurnServices } from '../turnServices';
 import { showInPlace } from './cardDialogs';
 
 /** Turns the card the user submitted into the request's card and returns the requester's own view of it. */
@@ -62,7 +62,7 @@ export function requestPublisher(deps: RequestPublisherDeps): RequestPublisher {
       ? await deps.requests.attachCard(request.id, { conversationKey, activityId })
       : undefined;
     if (request.state === 'requested') {
-      const route = await routeForDecision(deps, context, request, { card: shared, text: summary });
+      const route = await routeForDecision(deps, context, services, request, { card: shared, text: summary });
       if (route.to !== 'here') {
         await context.sendActivity(
           t(
@@ -80,10 +80,10 @@ export function requestPublisher(deps: RequestPublisherDeps): RequestPublisher {
 async function routeForDecision(
   deps: RequestPublisherDeps,
   context: TurnContext,
+  services: TurnServices,
   request: ActionRequest,
   message: { card: AdaptiveCard; text: string },
 ): Promise<ApprovalRoute> {
-  const services = requiredTurnServices(context);
   const here = channelKeyOf(context.activity.conversation.id);
   // The turn's own reference reaches, on the same service, conversations the bot has not heard from.
   const via = TurnContext.getConversationReference(context.activity);

@@ -74,15 +74,19 @@ describe('a request waiting for a decision reaches those who may decide it', () 
         .some((s) => (s.text ?? '').includes('sent this request to an approver in a personal chat')),
     ).toBe(true);
     // The card in her personal chat: the request's card, whose approve action works from there.
+    const opened = required(
+      harness.connector.calls.find(
+        (call) => call.method === 'POST' && /^\/v3\/conversations\/?$/.test(call.path),
+      )?.conversationId,
+    );
     const sentToHer = harness.connector
       .sent()
-      .find(
-        (s) =>
-          s.method === 'POST' &&
-          String(s.path).startsWith('/v3/conversations/19%3Athread-') &&
-          Array.isArray(s.attachments),
-      );
-    expect(sentToHer).toBeDefined();
+      .filter((s) => s.path.startsWith(`/v3/conversations/${encodeURIComponent(opened)}/`));
+    expect(sentToHer).toHaveLength(1);
+    // The request's own card: it refreshes for her (Universal Actions) into one with Approve.
+    const herCard = JSON.stringify(sentToHer[0].attachments);
+    expect(herCard).toContain(`"verb":"request.refresh","data":{"requestId":"${purchase.requestId}"`);
+    expect(herCard).toContain(JSON.stringify(APPROVER.id));
     const request = required(await harness.requests.get(purchase.requestId));
     const approved = await harness.post(
       cardAction(
@@ -155,13 +159,14 @@ describe('act as (sandbox only)', () => {
     expect((await harness.requests.get(second))?.state).toBe('requested');
   });
 
-  it('does not exist outside the sandbox (the bot is not given the book)', async () => {
+  it('is not a command of a bot not given the book (production config gives none: see config.test.ts)', async () => {
     harness = await startPurchaseHarness();
     const general = new TeamsThread(harness);
     const [answer] = await general.say(REQUESTER, 'act as Adele');
-    expect(JSON.stringify(answer)).not.toContain('you act as');
+    expect(JSON.stringify(answer)).toContain('I don\'t know \\"act as Adele\\"');
     await buyAsMegan(general);
     const [who] = await general.say(REQUESTER, 'whoami');
     expect(JSON.stringify(who.card)).toContain('Megan Bowen');
+    expect(JSON.stringify(who.card)).not.toContain('Adele Vance');
   });
 });

@@ -1,33 +1,5 @@
 import { ConfigError, SANDBOX_IDENTITIES, parseConfig } from '../../../src/config';
-
-const production = {
-  NODE_ENV: 'production',
-  MicrosoftAppId: '3c5b2a1d-0000-4000-8000-00000000b0b1',
-  MicrosoftAppPassword: 'secret-value',
-  MicrosoftAppType: 'SingleTenant',
-  MicrosoftAppTenantId: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
-  PARTNER_CENTER_TENANT_ID: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
-  PARTNER_CENTER_CLIENT_ID: '5d4c3b2a-0000-4000-8000-00000000c0c1',
-  PARTNER_CENTER_CLIENT_SECRET: 'pc-secret',
-  DATABASE_URL: 'postgres://bot@db.internal:5432/planops',
-  ROLE_APPROVERS: '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52',
-  ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
-  GRAPH_BILLING_TENANT_ID: '7e2b8a4d-5c1f-4e3a-9b6d-2f8c1a0e4b7d',
-  GRAPH_BILLING_CLIENT_ID: '8a7b6c5d-0000-4000-8000-00000000d0d1',
-  GRAPH_BILLING_CLIENT_SECRET: 'graph-billing-secret',
-  PUBLIC_BASE_URL: 'https://bot.contoso.example',
-  DOWNLOAD_LINK_SIGNING_KEY: 'ZG93bmxvYWQtbGluay1zaWduaW5nLWtleS0zMi1ieXQ=',
-};
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { PRODUCTION_ENV, configProblems } from '../../support/productionEnv';
 
 describe('configuration', () => {
   it('runs in sandbox mode with nothing set', () => {
@@ -43,22 +15,28 @@ describe('configuration', () => {
     expect(config.roles.approvers).toEqual([SANDBOX_IDENTITIES.approver.aadObjectId]);
   });
 
+  it("offers 'act as' the Playground's people in the sandbox only", () => {
+    expect(parseConfig({}).actAs?.people.map((p) => p.name)).toContain(SANDBOX_IDENTITIES.approver.name);
+    expect(parseConfig({ PLAYGROUND: 'false' }).actAs?.people).toEqual(SANDBOX_IDENTITIES.people);
+    expect(parseConfig(PRODUCTION_ENV).actAs).toBeUndefined();
+  });
+
   it('accepts a complete production configuration', () => {
-    const config = parseConfig(production);
+    const config = parseConfig(PRODUCTION_ENV);
     expect(config.mode).toBe('production');
-    expect(config.botAuth).toMatchObject({ appId: production.MicrosoftAppId, appType: 'SingleTenant' });
+    expect(config.botAuth).toMatchObject({ appId: PRODUCTION_ENV.MicrosoftAppId, appType: 'SingleTenant' });
     expect(config.partnerCenter?.baseUrl).toBe('https://api.partnercenter.microsoft.com');
-    expect(config.database).toEqual({ kind: 'postgres', url: production.DATABASE_URL });
+    expect(config.database).toEqual({ kind: 'postgres', url: PRODUCTION_ENV.DATABASE_URL });
     expect(config.playground.enabled).toBe(false);
-    expect(config.allowedTenantIds).toEqual([production.MicrosoftAppTenantId]);
+    expect(config.allowedTenantIds).toEqual([PRODUCTION_ENV.MicrosoftAppTenantId]);
   });
 
   it('also enters production mode with APP_MODE=production', () => {
-    expect(problemsOf({ APP_MODE: 'production' }).length).toBeGreaterThan(0);
+    expect(configProblems({ APP_MODE: 'production' }).length).toBeGreaterThan(0);
   });
 
   it('refuses production mode listing every missing variable by name', () => {
-    const problems = problemsOf({ NODE_ENV: 'production' });
+    const problems = configProblems({ NODE_ENV: 'production' });
     for (const name of [
       'MicrosoftAppId',
       'MicrosoftAppType',
@@ -75,14 +53,14 @@ describe('configuration', () => {
   });
 
   it('refuses a multi-tenant bot in production', () => {
-    expect(problemsOf({ ...production, MicrosoftAppType: 'MultiTenant' })).toEqual([
+    expect(configProblems({ ...PRODUCTION_ENV, MicrosoftAppType: 'MultiTenant' })).toEqual([
       'MicrosoftAppType: must be SingleTenant in production mode (got MultiTenant)',
     ]);
   });
 
   it('names invalid values', () => {
-    const problems = problemsOf({
-      ...production,
+    const problems = configProblems({
+      ...PRODUCTION_ENV,
       MicrosoftAppId: 'not-a-guid',
       PORT: 'eighty',
       DATABASE_URL: 'mysql://x',
@@ -97,8 +75,8 @@ describe('configuration', () => {
   });
 
   it('never puts a secret value in an error message', () => {
-    const problems = problemsOf({
-      ...production,
+    const problems = configProblems({
+      ...PRODUCTION_ENV,
       MicrosoftAppId: 'bad',
       MicrosoftAppPassword: 'hunter2-secret',
     });
@@ -106,14 +84,14 @@ describe('configuration', () => {
   });
 
   it('refuses half a Partner Center configuration in sandbox mode', () => {
-    expect(problemsOf({ PARTNER_CENTER_CLIENT_ID: production.PARTNER_CENTER_CLIENT_ID })[0]).toMatch(
+    expect(configProblems({ PARTNER_CENTER_CLIENT_ID: PRODUCTION_ENV.PARTNER_CENTER_CLIENT_ID })[0]).toMatch(
       /set all three/,
     );
   });
 
   it('turns on Bot Framework auth in sandbox mode when app credentials are set', () => {
-    const config = parseConfig({ MicrosoftAppId: production.MicrosoftAppId, MicrosoftAppPassword: 'x' });
+    const config = parseConfig({ MicrosoftAppId: PRODUCTION_ENV.MicrosoftAppId, MicrosoftAppPassword: 'x' });
     expect(config.mode).toBe('sandbox');
-    expect(config.botAuth?.appId).toBe(production.MicrosoftAppId);
+    expect(config.botAuth?.appId).toBe(PRODUCTION_ENV.MicrosoftAppId);
   });
 });
