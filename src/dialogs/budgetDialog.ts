@@ -1,24 +1,20 @@
-import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { AdaptiveCard } from '../cards/render';
 import { t, type Locale } from '../i18n';
 import { formatMoney } from '../i18n/format';
-import { PartnerCenterError, type PartnerCenterClient } from '../partnercenter';
-import type { ActionRequest } from '../store';
+import { PartnerCenterError } from '../partnercenter';
 import {
   MAX_BUDGET_AMOUNT,
   parseBudgetAmount,
   RAISE_BUDGET_KIND,
   SET_BUDGET_KIND,
   type CustomerSummary,
-  type RequestService,
 } from '../workflows';
-import { CardPrompt, type CardPromptServices } from './cardPrompt';
+import { CardPrompt } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';

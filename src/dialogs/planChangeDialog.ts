@@ -1,14 +1,10 @@
-import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { AdaptiveCard } from '../cards/render';
-import { t, type Locale } from '../i18n';
-import type { PartnerCenterClient } from '../partnercenter';
-import type { ActionRequest } from '../store';
+import { t } from '../i18n';
 import {
   customerPlans,
   REACTIVATE_KIND,
@@ -16,9 +12,8 @@ import {
   suspensionPreflight,
   type CustomerSummary,
   type PlanSummary,
-  type RequestService,
 } from '../workflows';
-import { CardPrompt, type CardPromptServices } from './cardPrompt';
+import { CardPrompt } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { autoChoice, endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';

@@ -1,14 +1,10 @@
-import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { AdaptiveCard } from '../cards/render';
 import { statusLabel, t } from '../i18n';
-import type { PartnerCenterClient } from '../partnercenter';
-import type { ActionRequest } from '../store';
 import {
   checkPurchaseReadiness,
   listAvailabilities,
@@ -17,10 +13,9 @@ import {
   PURCHASE_KIND,
   type CustomerSummary,
   type PurchaseItem,
-  type RequestService,
 } from '../workflows';
 import type { RequestDialogDeps } from './requestDialogDeps';
-import { CardPrompt, type CardPromptServices } from './cardPrompt';
+import { CardPrompt } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import {

@@ -1,23 +1,18 @@
-import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { AdaptiveCard } from '../cards/render';
 import { hasKey, t } from '../i18n';
-import type { PartnerCenterClient } from '../partnercenter';
-import type { ActionRequest } from '../store';
 import {
   customerPlans,
   upgradeEligibility,
   UPGRADE_KIND,
   type CustomerSummary,
   type LegacySubscriptionSummary,
-  type RequestService,
 } from '../workflows';
-import { CardPrompt, type CardPromptServices } from './cardPrompt';
+import { CardPrompt } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { endWithCard, PROMPT, promptCard, required } from './dialogSteps';

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../../../src/config';
+import { parseConfig } from '../../../src/config';
 import { PRODUCTION_ENV, configProblems, productionWithout } from '../../support/productionEnv';
 
 /** Graph billing credentials and download links: separate from Partner Center, checked at start-up. */

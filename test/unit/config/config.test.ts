@@ -1,4 +1,4 @@
-import { ConfigError, SANDBOX_IDENTITIES, parseConfig } from '../../../src/config';
+import { SANDBOX_IDENTITIES, parseConfig } from '../../../src/config';
 import { PRODUCTION_ENV, configProblems } from '../../support/productionEnv';
 
 describe('configuration', () => {

@@ -1,4 +1,4 @@
-import { ConfigError, SANDBOX_IDENTITIES, configWarnings, parseConfig } from '../../../src/config';
+import { SANDBOX_IDENTITIES, configWarnings, parseConfig } from '../../../src/config';
 import { PRODUCTION_ENV, configProblems } from '../../support/productionEnv';
 
 const ADELE = '6f3a1c2e-8b4d-4e5f-9a7b-0c1d2e3f4a52';

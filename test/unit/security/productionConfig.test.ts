@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '../../../src/config';
+import { parseConfig } from '../../../src/config';
 import { PRODUCTION_ENV, configRefusal, productionWithout } from '../../support/productionEnv';
 
 const KEY = PRODUCTION_ENV.ENCRYPTION_KEY;
