@@ -240,13 +240,13 @@ export function usageCard(locale: Locale, input: UsageCardInput): AdaptiveCard {
     buttons: [
       {
         title: t(locale, 'spend.usage.showBudget'),
-        verb: 'spend.budget',
-        data: { customerId: input.customerId },
+        verb: 'command.run',
+        data: { command: 'budget', argText: input.customerId },
       },
       {
         title: t(locale, 'spend.usage.refresh'),
-        verb: 'spend.usage',
-        data: { customerId: input.customerId },
+        verb: 'command.run',
+        data: { command: 'usage', argText: input.customerId },
       },
     ],
   });
@@ -283,20 +283,24 @@ export function budgetCard(locale: Locale, input: BudgetCardInput): AdaptiveCard
     buttons: [
       {
         title: t(locale, 'spend.budget.change'),
-        verb: 'spend.budget.change',
-        data: { customerId: input.customerId },
+        verb: 'command.run',
+        data: { command: 'budget', argText: `${input.customerId} set` },
         style: 'positive',
       },
       ...(input.budget !== null
         ? [
             {
               title: t(locale, 'spend.budget.clear'),
-              verb: 'spend.budget.clear',
-              data: { customerId: input.customerId },
+              verb: 'command.run',
+              data: { command: 'budget', argText: `${input.customerId} clear` },
             },
           ]
         : []),
-      { title: t(locale, 'spend.alert.usage'), verb: 'spend.usage', data: { customerId: input.customerId } },
+      {
+        title: t(locale, 'spend.alert.usage'),
+        verb: 'command.run',
+        data: { command: 'usage', argText: input.customerId },
+      },
     ],
   });
 }

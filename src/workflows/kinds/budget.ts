@@ -15,7 +15,8 @@ export const budgetPayloadSchema = z.object({
     .number()
     .positive()
     .max(MAX_BUDGET_AMOUNT)
-    .refine((n) => Math.round(n * 100) === n * 100, 'at most two decimals')
+    // 19.99 * 100 is 1998.9999999999998 in binary floating point: compare with a tolerance.
+    .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, 'at most two decimals')
     .nullable(),
   /** Empty when the customer's currency could not be read (the amount is then as typed). */
   currency: z.string().max(3),

@@ -1,5 +1,6 @@
 import { forecastSpend, parseBudgetAmount, periodKeyOf, reachedThresholds } from '../../../src/workflows';
 import { dailySpend } from '../../../src/dialogs/spendCards';
+import { budgetPayloadSchema } from '../../../src/workflows/kinds/budget';
 
 const DAY = 86_400_000;
 
@@ -37,6 +38,23 @@ describe('budget amounts as people type them', () => {
 
   it('takes any currency code when the customer currency is unknown', () => {
     expect(parseBudgetAmount('100 USD', { decimalComma: false })).toEqual({ ok: true, amount: 100 });
+  });
+});
+
+describe('a budget change request payload', () => {
+  const payload = (amount: number) => ({ customerId: 'c', customerName: 'Contoso', amount, currency: 'EUR' });
+
+  it.each(['19.99', '1.15', '0.29', '1,250.75'])(
+    'accepts %p as read from the user (two decimals, whatever binary floating point makes of them)',
+    (text) => {
+      const read = parseBudgetAmount(text, { currency: 'EUR', decimalComma: false });
+      if (!read.ok) throw new Error(`${text} was refused: ${read.reason}`);
+      expect(budgetPayloadSchema.safeParse(payload(read.amount)).success).toBe(true);
+    },
+  );
+
+  it('refuses three decimals', () => {
+    expect(budgetPayloadSchema.safeParse(payload(12.345)).success).toBe(false);
   });
 });
 
