@@ -116,12 +116,14 @@ async function main(): Promise<void> {
   await domain.start();
   for (const job of domain.jobs()) scheduler.register(job);
   scheduler.register({
-    // Spent idempotency keys, and dialogs abandoned for a week (a picker nobody finished).
+    // Spent idempotency keys, expired downloads (reconciliation and audit CSVs, and any a crashed
+    // run left half written), and dialogs abandoned for a week (a picker nobody finished).
     name: 'purge-stale-state',
     everyMs: 60 * 60_000,
     quiet: true,
     run: async () => {
       await store.idempotency.purgeExpired();
+      await store.downloads.purgeExpired();
       await store.botState.purgeOlderThan(7 * 86_400_000);
     },
   });

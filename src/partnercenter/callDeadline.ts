@@ -19,6 +19,11 @@ export function currentCallDeadline(): number | undefined {
   return storage.getStore()?.deadlineAt;
 }
 
+/** How long one attempt may take: its own timeout, cut to what is left before the deadline (never below a second). */
+export function attemptTimeoutMs(timeoutMs: number, deadlineAt: number | undefined): number {
+  return deadlineAt === undefined ? timeoutMs : Math.min(timeoutMs, Math.max(1_000, deadlineAt - Date.now()));
+}
+
 /**
  * Runs `work` outside any deadline: background work a turn sets off (a work-queue pass, a cache
  * refresh) must not inherit the turn's deadline through the async context.

@@ -36,4 +36,5 @@ export * from './kinds/budget';
 export * from './spend/budgetAmount';
 export * from './spend/budgetMonitor';
 export * from './spend/forecast';
+export * from './spend/spendReading';
 export * from './spend/usageOverview';

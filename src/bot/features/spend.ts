@@ -7,14 +7,14 @@ import { mfaCard } from '../../dialogs/lifecycleCards';
 import { alertCard, alertsListCard, budgetCard, spendNotice, usageCard } from '../../dialogs/spendCards';
 import { t, type Locale } from '../../i18n';
 import { formatMoney, formatPercent } from '../../i18n/format';
-import { PartnerCenterError } from '../../partnercenter';
+import { isMfaRequired, PartnerCenterError } from '../../partnercenter';
 import { ALL_CUSTOMERS, type ActionRequest, type BudgetAlert, type Store } from '../../store';
 import {
   alertFiguresSchema,
   ALERT_POST_TASK,
   budgetPayloadSchema,
   DEFAULT_ALERT_THRESHOLDS,
-  periodKeyOf,
+  recordSpend,
   RAISE_BUDGET_KIND,
   SET_BUDGET_KIND,
   usageOverview,
@@ -180,19 +180,9 @@ export const spendFeature: FeatureDefinition = {
       const flow = t(turn.locale, 'spend.usage.flow');
       try {
         const overview = await usageOverview(pc, customer.id, { correlationId: turn.correlationId });
-        if (overview.periodStart) {
-          await store.spend.record({
-            customerId: customer.id,
-            day: new Date(Date.parse(overview.lastModified ?? '') || Date.now()).toISOString().slice(0, 10),
-            periodKey: periodKeyOf(overview.periodStart),
-            totalCost: overview.totalCost,
-            currency: overview.currency,
-            ...(overview.budget !== undefined ? { budget: overview.budget } : {}),
-            recordedAt: Date.now(),
-          });
-        }
-        const snapshots = overview.periodStart
-          ? await store.spend.period(customer.id, periodKeyOf(overview.periodStart))
+        if (overview.reading) await recordSpend(store, customer.id, overview.reading, Date.now());
+        const snapshots = overview.reading
+          ? await store.spend.period(customer.id, overview.reading.periodKey)
           : [];
         return usageCard(turn.locale, {
           customerId: customer.id,
@@ -201,7 +191,7 @@ export const spendFeature: FeatureDefinition = {
           snapshots,
         });
       } catch (error) {
-        if (error instanceof PartnerCenterError && error.code === '900421') {
+        if (isMfaRequired(error)) {
           return mfaCard(turn.locale, flow, turn.correlationId);
         }
         throw error;

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { AuthFailure, type TokenProvider } from '../auth/tokenProvider';
+import { attemptTimeoutMs, currentCallDeadline } from '../callDeadline';
 import { PartnerCenterError, type PartnerCenterErrorInit } from '../errors';
 import { parseRetryAfter } from '../http/pipeline';
 import { callRetryPolicy, markRetryable, type ResolvedRetryOptions } from '../http/retryPolicy';
@@ -224,11 +225,14 @@ export class GraphHttp {
   ): Promise<R> {
     const startedAt = Date.now();
     // Graph billing calls are reads, or the start of an export: a repeat only costs another export.
+    // A turn's deadline (role groups are read while a turn waits) bounds the retries too.
+    const deadlineAt = currentCallDeadline();
     const policy = callRetryPolicy({
       options: this.config.retry,
       idempotent: true,
       startedAt,
       now: Date.now,
+      ...(deadlineAt !== undefined ? { deadlineAt } : {}),
     });
     const retries = policy.onRetry((event) => {
       const failure = 'error' in event ? event.error : undefined;
@@ -302,6 +306,7 @@ export class GraphHttp {
         headers,
         data: request.body !== undefined ? JSON.stringify(request.body) : undefined,
         signal: context.signal,
+        timeout: attemptTimeoutMs(this.config.timeoutMs, currentCallDeadline()),
       });
     } catch (error) {
       throw this.transportError(error, fail);

@@ -8,7 +8,7 @@ import { MFA_REQUIRED_CODE, PartnerCenterError } from '../errors';
 import type { PartnerCenterLogger } from '../logger';
 import { pcErrorBodySchema, throttlingBodySchema } from '../schemas';
 import { expandPath, queryString, type Operation, type RequestParts } from './operation';
-import { currentCallDeadline } from '../callDeadline';
+import { attemptTimeoutMs, currentCallDeadline } from '../callDeadline';
 import { LimiterStoppedError, LimiterWaitExceededError, type RateLimiter } from './rateLimiter';
 import {
   callRetryPolicy,
@@ -160,7 +160,7 @@ export class Pipeline {
     const deadlineAt = options.deadlineAt ?? currentCallDeadline();
     if (deadlineAt !== undefined) context.deadlineAt = deadlineAt;
     if (!this.config.tokens.canAuthenticate(operation.auth)) {
-      throw this.error(context, {
+      throw this.refusedUnsent(operation, context, {
         code: 'auth',
         description:
           operation.auth === 'app+user'
@@ -219,7 +219,19 @@ export class Pipeline {
       });
       return response;
     } catch (error) {
-      const failure = error instanceof PartnerCenterError ? error : this.unexpected(context, error);
+      let failure = error instanceof PartnerCenterError ? error : this.unexpected(context, error);
+      // Throttled past what a waiting person can wait: the same 'busy, try again in N s' as our
+      // own limiter's, whether the window is ours or Partner Center's.
+      if (failure.code === '429' && deadlineAt !== undefined) {
+        failure = this.error(context, {
+          code: 'busy',
+          status: 429,
+          description: failure.description,
+          ...(failure.retryAfterSeconds !== undefined
+            ? { retryAfterSeconds: failure.retryAfterSeconds }
+            : {}),
+        });
+      }
       this.config.logger.warn(
         { op: operation.name, durationMs: Date.now() - startedAt, error: failure.toJSON() },
         'partner center call failed',
@@ -239,6 +251,26 @@ export class Pipeline {
     } finally {
       retries.dispose();
     }
+  }
+
+  /** A call refused before it was sent (no credential for its auth mode): listeners hear of it too. */
+  private refusedUnsent(
+    operation: Operation<unknown>,
+    context: CallContext,
+    details: { code: string; description: string },
+  ): PartnerCenterError {
+    const failure = this.error(context, details);
+    this.notify({
+      operation: operation.name,
+      method: context.method,
+      path: context.path,
+      requestId: context.requestId,
+      correlationId: context.correlationId,
+      ok: false,
+      code: failure.code,
+      durationMs: 0,
+    });
+    return failure;
   }
 
   async close(): Promise<void> {
@@ -368,10 +400,8 @@ export class Pipeline {
             headers,
             data: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
             signal: options.signal,
-            // A person waiting: the attempt ends with the deadline (never below a second).
-            ...(context.deadlineAt !== undefined
-              ? { timeout: Math.min(this.config.timeoutMs, Math.max(1_000, context.deadlineAt - Date.now())) }
-              : {}),
+            // A person waiting: the attempt ends with the deadline.
+            timeout: attemptTimeoutMs(this.config.timeoutMs, context.deadlineAt),
           }),
         context.deadlineAt !== undefined ? { deadlineAt: context.deadlineAt } : {},
       );

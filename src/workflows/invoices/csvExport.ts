@@ -159,8 +159,6 @@ export class ReconciliationCsv {
   }
 
   async open(meta: JsonObject): Promise<void> {
-    // Each new file clears the expired ones (and any a crashed run left half written).
-    await this.downloads.purgeExpired();
     await this.downloads.create({
       id: this.options.id,
       fileName: this.options.fileName,

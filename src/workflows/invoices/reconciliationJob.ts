@@ -10,6 +10,7 @@ import type { Logger } from '../../logging';
 import type { DownloadRepository, JsonObject, Watch } from '../../store';
 import { jsonObject } from '../../store/json';
 import type { TaskContext, TaskHandler, TaskOutcome } from '../requests/workQueue';
+import { errorSummary } from '../pcErrors';
 import { fromMicros, sameAmount, toMicros } from './amounts';
 import { ReconciliationCsv } from './csvExport';
 import { invoiceSummarySchema } from './invoiceQueries';
@@ -191,29 +192,11 @@ function backoffMs(attempt: number): number {
   return Math.min(60_000, 1_000 * 2 ** Math.min(attempt, 6));
 }
 
-function isTransient(error: PartnerCenterError): boolean {
-  return (
-    error.code === '429' ||
-    error.code === 'timeout' ||
-    error.code === 'network' ||
-    (error.status !== undefined && error.status >= 500)
-  );
-}
-
 /** What a failure of the export or of a read is, for the person who asked. */
-export function failureOf(error: unknown): ReconciliationFailure {
-  if (!(error instanceof PartnerCenterError)) {
-    return {
-      reason: 'error',
-      code: 'internal',
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  const base = {
-    code: error.code,
-    message: error.description || error.message,
-    ...(error.requestId ? { requestId: error.requestId } : {}),
-  };
+function failureOf(error: unknown): ReconciliationFailure {
+  const { pcRequestId, ...summary } = errorSummary(error);
+  const base = { ...summary, ...(pcRequestId ? { requestId: pcRequestId } : {}) };
+  if (!(error instanceof PartnerCenterError)) return { reason: 'error', ...base };
   if (error.code === EXPORT_NO_DATA_CODE) return { reason: 'no-data', ...base };
   if (error.code === 'auth' || error.status === 401 || error.status === 403)
     return { reason: 'auth', ...base };
@@ -277,7 +260,7 @@ export class ReconciliationJobs implements TaskHandler {
     } catch (error) {
       if (error instanceof Failed)
         return this.deliver(state, { status: 'failed', failure: error.failure }, logger);
-      if (error instanceof PartnerCenterError && isTransient(error) && context.now() < state.deadlineAt) {
+      if (error instanceof PartnerCenterError && error.transient && context.now() < state.deadlineAt) {
         const delayMs = backoffMs(state.transientFailures);
         logger.warn({ err: error.toJSON(), delayMs }, 'reconciliation hit a passing failure; trying again');
         return {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Logger } from '../../logging';
 import { PartnerCenterError, type CustomerUsageSummary, type PartnerCenterClient } from '../../partnercenter';
+import { isAuthLimitation, isCustomerNotFound } from '../pcErrors';
 import type { AlertSubscription, BudgetAlert, Store, Watch, WatchInput } from '../../store';
 import type { TaskContext, TaskHandler, TaskOutcome, WorkScheduler } from '../requests/workQueue';
-import { forecastSpend, periodKeyOf, reachedThresholds, type SpendForecast } from './forecast';
+import { forecastSpend, reachedThresholds, type SpendForecast } from './forecast';
+import { spendReadingOf, recordSpend } from './spendReading';
 
 export const BUDGET_SWEEP_TASK = 'budget-sweep';
 export const BUDGET_CHECK_TASK = 'budget-check';
@@ -181,7 +183,7 @@ export class BudgetMonitor {
         if (result.status === 'skipped' && result.reason === 'failed') failures.push(customer.id);
       } catch (error) {
         if (ctx.signal.aborted) return { type: 'retry', delayMs: 0, payload: { ...payload, done: i } };
-        if (error instanceof PartnerCenterError && (error.code === '900421' || error.code === 'auth')) {
+        if (error instanceof PartnerCenterError && isAuthLimitation(error)) {
           // Every customer would fail the same way: wait for the sign-in to be fixed.
           ctx.logger.error(
             { err: error, sweep: payload.sweep, retryInMs: this.authRetryMs },
@@ -219,22 +221,14 @@ export class BudgetMonitor {
       });
     } catch (error) {
       if (!(error instanceof PartnerCenterError)) throw error;
-      if (error.code === '900421' || error.code === 'auth' || error.code === 'aborted') throw error;
-      if (error.status === 404) return { status: 'skipped', reason: 'not-found', code: error.code };
+      if (isAuthLimitation(error) || error.code === 'aborted') throw error;
+      if (isCustomerNotFound(error)) return { status: 'skipped', reason: 'not-found', code: error.code };
       ctx.logger.warn({ err: error, customerId: customer.id }, 'could not read a customer usage summary');
       return { status: 'skipped', reason: 'failed', code: error.code };
     }
-    const spend = spendOf(summary, ctx.now());
+    const spend = spendReadingOf(summary, ctx.now());
     if (!spend) return { status: 'checked', raised: [] };
-    await store.spend.record({
-      customerId: customer.id,
-      day: new Date(spend.asOf).toISOString().slice(0, 10),
-      periodKey: spend.periodKey,
-      totalCost: spend.totalCost,
-      currency: spend.currency,
-      ...(spend.budget !== undefined ? { budget: spend.budget } : {}),
-      recordedAt: ctx.now(),
-    });
+    await recordSpend(store, customer.id, spend, ctx.now());
     if (spend.budget === undefined) return { status: 'checked', raised: [] };
     const forecast = forecastSpend({ ...spend, budget: spend.budget });
     const figures: AlertFigures = {
@@ -314,32 +308,4 @@ export class BudgetMonitor {
     }
     return raised;
   }
-}
-
-interface PeriodFigures {
-  totalCost: number;
-  budget?: number;
-  currency: string;
-  periodStart: string;
-  periodEnd: string;
-  periodKey: string;
-  asOf: number;
-}
-
-/** The summary's figures, or undefined when it has no billing period to judge them in. */
-function spendOf(summary: CustomerUsageSummary, now: number): PeriodFigures | undefined {
-  const periodStart = summary.billingStartDate;
-  const periodEnd = summary.billingEndDate;
-  if (!periodStart || !periodEnd || Number.isNaN(Date.parse(periodStart))) return undefined;
-  const budget = summary.budget?.amount;
-  const asOf = Date.parse(summary.lastModifiedDate ?? '');
-  return {
-    totalCost: summary.totalCost,
-    ...(budget !== undefined && budget !== null && budget > 0 ? { budget } : {}),
-    currency: summary.currencyCode ?? '',
-    periodStart,
-    periodEnd,
-    periodKey: periodKeyOf(periodStart),
-    asOf: Number.isNaN(asOf) ? now : Math.min(asOf, now),
-  };
 }

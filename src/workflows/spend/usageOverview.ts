@@ -1,6 +1,7 @@
 import { collect, type PartnerCenterClient } from '../../partnercenter';
 import { isAzurePlanOffer } from '../azurePlan';
 import { forecastSpend, type SpendForecast } from './forecast';
+import { spendReadingOf, type SpendReading } from './spendReading';
 
 export interface CostLine {
   name: string;
@@ -19,6 +20,8 @@ export interface UsageOverview {
   periodEnd: string;
   /** Until when Partner Center's figures run. */
   lastModified?: string;
+  /** The period's figures as one day's reading (none when the summary names no period). */
+  reading?: SpendReading;
   forecast: SpendForecast;
   /** One line per Azure plan (or 0145P) subscription. */
   subscriptions: CostLine[];
@@ -53,22 +56,26 @@ export async function usageOverview(
       return { meters, resources };
     }),
   );
+  const now = (options.now ?? Date.now)();
+  const reading = spendReadingOf(summary, now);
   const periodStart = summary.billingStartDate ?? '';
   const periodEnd = summary.billingEndDate ?? '';
-  const asOf = Date.parse(summary.lastModifiedDate ?? '') || (options.now ?? Date.now)();
-  const budget = summary.budget?.amount ?? undefined;
+  const asOf = reading?.asOf ?? now;
+  const budget = reading?.budget;
   return {
     customerId,
-    currency: summary.currencyCode ?? summary.currencyLocale ?? '',
+    // A currency code; never the currency locale ("en-US"), which is not one.
+    currency: summary.currencyCode ?? '',
+    ...(reading ? { reading } : {}),
     totalCost: summary.totalCost,
     ...(summary.usdTotalCost !== undefined ? { usdTotalCost: summary.usdTotalCost } : {}),
-    ...(budget !== undefined && budget !== null ? { budget } : {}),
+    ...(budget !== undefined ? { budget } : {}),
     periodStart,
     periodEnd,
     ...(summary.lastModifiedDate ? { lastModified: summary.lastModifiedDate } : {}),
     forecast: forecastSpend({
       totalCost: summary.totalCost,
-      ...(budget !== undefined && budget !== null ? { budget } : {}),
+      ...(budget !== undefined ? { budget } : {}),
       periodStart,
       periodEnd,
       asOf,

@@ -1,4 +1,9 @@
-import { PartnerCenterError, type PartnerCenterClient } from '../../../src/partnercenter';
+import {
+  PartnerCenterError,
+  withCallDeadline,
+  type PartnerCenterCall,
+  type PartnerCenterClient,
+} from '../../../src/partnercenter';
 import { SimulatorHarness, all, rejection, type SimCustomer } from './simulatorHarness';
 
 /** Paging, throttling, faults and tracing headers, through the simulator's control API. */
@@ -155,6 +160,39 @@ describe('throttling and faults', () => {
     expect(error.code).toBe('20000');
     expect(error.status).toBe(404);
     expect(error.description).toBe('Order not found');
+  });
+});
+
+describe('a person waiting (a call deadline)', () => {
+  it('answers busy with the wait, at once, when Partner Center throttles past the deadline', async () => {
+    await harness.fault({
+      method: 'GET',
+      path: '/v1/customers/*',
+      status: 429,
+      retryAfterSeconds: 30,
+      times: 1,
+    });
+    const failure = await rejection(
+      withCallDeadline(Date.now() + 5_000, () => pc.customers.get(fabrikam.id)),
+    );
+    expect(failure).toBeInstanceOf(PartnerCenterError);
+    expect(failure).toMatchObject({ code: 'busy', status: 429, retryAfterSeconds: 30 });
+    expect((await logFor(customerPath())).map((r) => r.status)).toEqual([429]);
+  });
+
+  it('tells call listeners of a call refused before it was sent (no App+User credential)', async () => {
+    const appOnly = harness.client({ credentials: { refreshToken: undefined } });
+    const heard: PartnerCenterCall[] = [];
+    appOnly.onCall((call) => heard.push(call));
+    try {
+      const failure = await rejection(appOnly.usage.customerSummary(fabrikam.id, { correlationId: 'c-1' }));
+      expect(failure).toMatchObject({ code: 'auth' });
+      expect(heard).toEqual([
+        expect.objectContaining({ ok: false, code: 'auth', correlationId: 'c-1', durationMs: 0 }),
+      ]);
+    } finally {
+      await appOnly.close();
+    }
   });
 });
 

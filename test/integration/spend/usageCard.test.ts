@@ -88,7 +88,7 @@ describe('usage card in Teams (HTTP, simulator, SQLite)', () => {
 
   it('draws the daily trend from the readings of earlier days', async () => {
     const customerId = (await harness.simulator.customer('Alpine Ski House')).id;
-    const dayOf = (date: string | undefined) => (date ?? '').slice(0, 10);
+    const dayOf = (date: string | null | undefined) => (date ?? '').slice(0, 10);
     let summary = await harness.pc.usage.customerSummary(customerId);
     // The card files today's reading under the day Partner Center last changed the figures; on the
     // 1st of a period there is no earlier day yet, so the simulated clock moves a few days on.
