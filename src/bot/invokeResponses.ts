@@ -1,6 +1,7 @@
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
+import type { Role } from '../workflows/roles';
 import type { TurnServices } from './turnServices';
 
 /** Universal Actions answers: a card replaces the one clicked; a message shows as a toast; errors carry a code. */
@@ -26,6 +27,21 @@ export function invokeError(statusCode: number, code: string, message: string): 
     type: 'application/vnd.microsoft.error',
     value: { code, message } as unknown as Record<string, unknown>,
   };
+}
+
+/** The caller lacks the role the action needs (the caller audits the refusal its own way). */
+export function invokeForbidden(
+  services: Pick<TurnServices, 'locale' | 'correlationId'>,
+  role: Role,
+): AdaptiveCardInvokeResponse {
+  return invokeError(
+    403,
+    'Forbidden',
+    t(services.locale, 'errors.forbidden', {
+      role: t(services.locale, `roles.${role}`),
+      correlationId: services.correlationId,
+    }),
+  );
 }
 
 /** Card data that is not what the card offered (forged, replayed, stale or malformed). */

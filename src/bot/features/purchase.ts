@@ -7,6 +7,7 @@ import type { KindPresenter } from '../presenters/presenter';
 import { toActivity } from '../proactive';
 import { requiredTurnServices } from '../turnServices';
 import type { FeatureDefinition } from './feature';
+import { refuseRole } from './startDialog';
 
 /** The customer's page in Partner Center (its orders and subscriptions are a click away). */
 export function partnerCenterCustomerUrl(customerId: string): string {
@@ -73,13 +74,7 @@ export const purchaseFeature: FeatureDefinition = {
   create(host) {
     const buy: CommandHandler = async ({ context, services, argText }) => {
       if (!services.roles.includes('requester')) {
-        const text = t(services.locale, 'errors.forbidden', {
-          role: t(services.locale, 'roles.requester'),
-          correlationId: services.correlationId,
-        });
-        await context.sendActivity(
-          toActivity({ card: renderCard('notice', { text, tone: 'error' }, services.locale) }),
-        );
+        await refuseRole(context, services, 'requester');
         return;
       }
       // "buy Microsoft 365 E3 for Contoso": the product named is said back (this bot sells Azure

@@ -24,7 +24,13 @@ import {
 } from '../../workflows';
 import { channelKeyOf } from '../conversationReferences';
 import type { CommandHandler, VerbHandler } from '../handlers/types';
-import { invokeCard, invokeError, invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
+import {
+  invokeCard,
+  invokeError,
+  invokeForbidden,
+  invokeInvalidSubmission,
+  invokeMessage,
+} from '../invokeResponses';
 import type { KindPresenter } from '../presenters/presenter';
 import type { ProactiveMessenger } from '../proactive';
 import { toActivity } from '../proactive';
@@ -346,15 +352,11 @@ export const spendFeature: FeatureDefinition = {
       return alert;
     };
 
-    const forbidden = (services: TurnServices, role: Role) =>
-      invokeError(
-        403,
-        'Forbidden',
-        t(services.locale, 'errors.forbidden', {
-          role: t(services.locale, `roles.${role}`),
-          correlationId: services.correlationId,
-        }),
-      );
+    // The turn's audit records the refusal (read.<verb>.refused).
+    const forbidden = (services: TurnServices, role: Role) => {
+      services.refusedRole = role;
+      return invokeForbidden(services, role);
+    };
 
     const isAlert = (value: BudgetAlert | ReturnType<typeof invokeError>): value is BudgetAlert =>
       'periodKey' in value;

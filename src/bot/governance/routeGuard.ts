@@ -1,8 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import { t } from '../../i18n';
 import { refuseRole } from '../features/startDialog';
 import type { CommandHandler, SearchHandler, VerbHandler } from '../handlers/types';
-import { invokeError } from '../invokeResponses';
+import { invokeForbidden } from '../invokeResponses';
 import type { TurnServices } from '../turnServices';
 import type { TurnAudit } from './turnAudit';
 
@@ -49,7 +48,7 @@ export function guardRoutes(routes: GuardedRoutes, audit: TurnAudit): void {
       const { services } = request;
       if (!services.roles.includes('viewer')) {
         await audit.refused(services, verb, 'forbidden', 'viewer');
-        return invokeError(403, 'Forbidden', forbiddenText(services));
+        return invokeForbidden(services, 'viewer');
       }
       return audit.record(services, verb, () => handler(request), { always: false });
     });
@@ -79,11 +78,4 @@ export function guardDialogContinuation(
       always: false,
     });
   };
-}
-
-function forbiddenText(services: TurnServices): string {
-  return t(services.locale, 'errors.forbidden', {
-    role: t(services.locale, 'roles.viewer'),
-    correlationId: services.correlationId,
-  });
 }

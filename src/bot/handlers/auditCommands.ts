@@ -15,7 +15,7 @@ import type {
 import { exportAuditCsv } from '../../workflows/audit/auditExport';
 import type { DownloadLinks } from '../downloads/downloadLinks';
 import { refuseRole } from '../features/startDialog';
-import { invokeCard, invokeError, invokeInvalidSubmission } from '../invokeResponses';
+import { invokeCard, invokeError, invokeForbidden, invokeInvalidSubmission } from '../invokeResponses';
 import type { TurnServices } from '../turnServices';
 import { resolveCustomer } from './orders';
 import type { CommandHandler, VerbHandler } from './types';
@@ -168,14 +168,7 @@ async function openView(
     await record(deps, services, 'audit.view.refused', 'forbidden');
     return {
       ok: false,
-      answer: invokeError(
-        403,
-        'Forbidden',
-        t(services.locale, 'errors.forbidden', {
-          role: t(services.locale, 'roles.admin'),
-          correlationId: services.correlationId,
-        }),
-      ),
+      answer: invokeForbidden(services, 'admin'),
     };
   }
   const view = await deps.kv.getJson(viewKey(viewId), viewSchema);

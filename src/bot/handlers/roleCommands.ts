@@ -7,7 +7,7 @@ import type { AuditEntryInput, RoleGrantRepository } from '../../store';
 import { ROLES, type Role, type RolePolicy } from '../../workflows/roles';
 import { normalizeWord } from '../commands';
 import { refuseRole } from '../features/startDialog';
-import { invokeCard, invokeError, invokeInvalidSubmission } from '../invokeResponses';
+import { invokeCard, invokeForbidden, invokeInvalidSubmission } from '../invokeResponses';
 import type { TurnServices } from '../turnServices';
 import type { CommandHandler, VerbHandler } from './types';
 
@@ -90,14 +90,7 @@ export function roleHandlers(deps: RoleHandlerDeps): {
     async (request) => {
       if (!request.services.roles.includes('admin')) {
         await refused(deps, request.services, action, 'forbidden');
-        return invokeError(
-          403,
-          'Forbidden',
-          t(request.services.locale, 'errors.forbidden', {
-            role: t(request.services.locale, 'roles.admin'),
-            correlationId: request.services.correlationId,
-          }),
-        );
+        return invokeForbidden(request.services, 'admin');
       }
       return handler(request);
     };

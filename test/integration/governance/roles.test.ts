@@ -3,6 +3,7 @@ import { SEED_GROUPS } from '../../../src/simulator/state/directory';
 import { startPurchaseHarness, type PurchaseHarness } from '../purchase/harness';
 import { TeamsThread, actionOf, inputOf, textOf, type Card } from '../purchase/teamsDriver';
 import { APPROVER, OUTSIDER, REQUESTER, type TeamsUser } from '../../support/teamsActivities';
+import { requestPurchase } from '../bot/purchaseThroughTeams';
 
 /**
  * Issue 11, item 4: roles from configuration, Entra groups (the simulator's Microsoft Graph) and
@@ -103,16 +104,56 @@ describe('roles granted in Teams (production-like: nobody has a role unless conf
   });
 
   it('makes a granted approver able to approve on the next turn, checked by the domain', async () => {
+    const purchase = await requestPurchase(harness);
+    const approve = async () => {
+      const request = await harness.requests.get(purchase.requestId);
+      return purchase.thread.click(ISAIAH, purchase.cardId, {
+        verb: 'request.approve',
+        requestId: purchase.requestId,
+        version: request?.version,
+        origin: 'card',
+      });
+    };
+    // A viewer: the domain itself refuses him the decision, audited against the request.
+    await purchase.thread.say(APPROVER, `grant viewer ${ISAIAH.aadObjectId}`);
+    await approve();
+    expect((await harness.requests.get(purchase.requestId))?.state).toBe('requested');
+
+    await purchase.thread.say(APPROVER, `grant approver ${ISAIAH.aadObjectId}`);
+    await approve();
+    expect((await harness.requests.get(purchase.requestId))?.state).not.toBe('requested');
+    const decisions = (await harness.store.audit.list({ requestId: purchase.requestId }))
+      .filter((e) => e.action.startsWith('request.approve'))
+      .map((e) => [e.action, e.actorId])
+      .reverse();
+    expect(decisions).toEqual([
+      ['request.approve.refused', ISAIAH.aadObjectId],
+      ['request.approve', ISAIAH.aadObjectId],
+    ]);
+    await purchase.thread.say(APPROVER, `revoke approver ${ISAIAH.aadObjectId}`);
+    await purchase.thread.say(APPROVER, `revoke viewer ${ISAIAH.aadObjectId}`);
+  });
+
+  it('makes a granted requester able to buy on the next turn; once revoked, refused and audited', async () => {
     const t = new TeamsThread(harness);
-    const [buy] = await t.say(REQUESTER, 'buy Contoso France');
-    expect(buy.card).toBeDefined();
     await t.say(APPROVER, `grant requester ${ISAIAH.aadObjectId}`);
-    // The domain resolves roles again: Isaiah may now ask for a change himself.
     const [isaiahBuys] = await t.say(ISAIAH, 'buy Contoso France');
-    expect(textOf(isaiahBuys.card)).not.toContain('You need the Requester role');
+    // The purchase dialog's first step: the availability picker.
+    expect(actionOf(required(isaiahBuys.card), { action: 'select' })).toBeDefined();
     await t.say(APPROVER, `revoke requester ${ISAIAH.aadObjectId}`);
     const [refused] = await t.say(ISAIAH, 'buy Contoso France');
     expect(textOf(refused.card)).toContain('You need the Viewer role');
+    await t.say(APPROVER, `grant viewer ${ISAIAH.aadObjectId}`);
+    const [viewerBuys] = await t.say(ISAIAH, 'buy Contoso France');
+    expect(textOf(viewerBuys.card)).toContain('You need the Requester role');
+    const [last] = await harness.store.audit.list({ limit: 1 });
+    expect([last.action, last.outcome, last.actorId, last.details?.role]).toEqual([
+      'read.buy.refused',
+      'forbidden',
+      ISAIAH.aadObjectId,
+      'requester',
+    ]);
+    await t.say(APPROVER, `revoke viewer ${ISAIAH.aadObjectId}`);
   });
 
   it('grants through the people picker card, and revokes from its button', async () => {
