@@ -155,8 +155,12 @@ export interface ActionRequestFilter {
   requesterId?: string;
   /** Only requests whose expiresAt is set and earlier than this instant. */
   expiresBefore?: number;
+  /** Requests of this tenant, and those recorded without one. */
+  tenantId?: string;
   /** Newest first; defaults to 100. */
   limit?: number;
+  /** Skips that many of the newest (paging). */
+  offset?: number;
 }
 
 export type CasRefusal =
@@ -284,10 +288,15 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
       if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
       if (filter.requesterId !== undefined) query = query.where('requester_id', '=', filter.requesterId);
       if (filter.expiresBefore !== undefined) query = query.where('expires_at', '<', filter.expiresBefore);
+      if (filter.tenantId !== undefined) {
+        const tenantId = filter.tenantId.toLowerCase();
+        query = query.where((eb) => eb.or([eb('tenant_id', '=', tenantId), eb('tenant_id', 'is', null)]));
+      }
       const rows = await query
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(filter.limit ?? 100)
+        .offset(filter.offset ?? 0)
         .execute();
       return rows.map(fromRow);
     },

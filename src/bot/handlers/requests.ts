@@ -36,6 +36,8 @@ const VERB_ACTIONS: Record<string, string> = {
 };
 
 const LIST_LIMIT = 10;
+/** Open requests read from the store at a time while the list is filled. */
+const PAGE = 100;
 
 const requestAction = z.object({
   requestId: z.string().uuid(),
@@ -181,12 +183,18 @@ export async function requestsListCard(
   notice?: string,
 ): Promise<AdaptiveCard> {
   const { locale } = services;
-  const candidates = await deps.requests.listOpen({ limit: 100 });
+  // The tenant is filtered by the store; where a request may be acted on is known only here, so
+  // pages are read until the list is full (a channel's requests may be far down the tenant's).
   const open: ActionRequest[] = [];
-  for (const request of candidates) {
-    if (request.tenantId !== undefined && request.tenantId !== services.tenantId?.toLowerCase()) continue;
-    if (await actionableHere(deps, request, services)) open.push(request);
-    if (open.length > LIST_LIMIT) break;
+  const tenantId = services.tenantId;
+  if (tenantId) {
+    for (let offset = 0; open.length <= LIST_LIMIT; offset += PAGE) {
+      const page = await deps.requests.listOpen({ tenantId, limit: PAGE, offset });
+      for (const request of page) {
+        if (open.length <= LIST_LIMIT && (await actionableHere(deps, request, services))) open.push(request);
+      }
+      if (page.length < PAGE) break;
+    }
   }
   const shown = open.slice(0, LIST_LIMIT);
   const requests = shown.map((request) => {

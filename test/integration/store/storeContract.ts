@@ -412,6 +412,24 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
         ).toEqual([third.id]);
       });
 
+      it("lists a tenant's requests (and those recorded without one), a page at a time", async () => {
+        const customerId = `cust-${randomUUID()}`;
+        const ours = await store.requests.create(newRequest({ customerId, tenantId: 'Tenant-A' }));
+        clock.advance(1);
+        await store.requests.create(newRequest({ customerId, tenantId: 'tenant-b' }));
+        clock.advance(1);
+        const untenanted = await store.requests.create(newRequest({ customerId }));
+        clock.advance(1);
+        const newest = await store.requests.create(newRequest({ customerId, tenantId: 'tenant-a' }));
+
+        const ids = async (filter: { limit?: number; offset?: number }) =>
+          (await store.requests.list({ customerId, tenantId: 'TENANT-A', ...filter })).map((r) => r.id);
+        expect(await ids({})).toEqual([newest.id, untenanted.id, ours.id]);
+        expect(await ids({ limit: 2 })).toEqual([newest.id, untenanted.id]);
+        expect(await ids({ limit: 2, offset: 2 })).toEqual([ours.id]);
+        expect(await ids({ offset: 3 })).toEqual([]);
+      });
+
       it('raises a typed error, not a crash, for a stored document that no longer parses', async () => {
         const created = await store.requests.create(newRequest());
         await store.kysely
