@@ -8,7 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * whether the link is valid, forged or expired, never why a forged one failed.
  */
 
-export const LINK_KEY_BYTES = 32;
+const LINK_KEY_BYTES = 32;
 const SIGNATURE_BYTES = 32;
 const ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 const EXPIRES_PATTERN = /^[0-9]{1,12}$/;

@@ -25,11 +25,11 @@ export const AUDIT_CSV_COLUMNS = [
   'Details',
 ] as const;
 
-export const MAX_EXPORT_ROWS = 50_000;
+const MAX_EXPORT_ROWS = 50_000;
 const PAGE = 500;
 const CHUNK_BYTES = 256 * 1024;
 
-export function auditCsvRow(entry: AuditEntry): string {
+function auditCsvRow(entry: AuditEntry): string {
   return `${[
     new Date(entry.at).toISOString(),
     entry.actorId,
@@ -50,7 +50,7 @@ export function auditCsvRow(entry: AuditEntry): string {
     .join(',')}\r\n`;
 }
 
-export const AUDIT_CSV_HEADER = `\ufeff${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
+const AUDIT_CSV_HEADER = `\ufeff${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
 
 export interface AuditExportResult {
   downloadId: string;

@@ -44,7 +44,7 @@ export function csvText(value: string | undefined): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function csvNumber(value: number | undefined): string {
+function csvNumber(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(value);
 }
 

@@ -33,7 +33,7 @@ const MAX_INVOICES_READ = 500;
 
 const orUndefined = (value: string | null | undefined) => value ?? undefined;
 
-export function summarizeInvoice(invoice: Invoice): InvoiceSummary {
+function summarizeInvoice(invoice: Invoice): InvoiceSummary {
   const plan = reconciliationPlan(invoice);
   return {
     id: invoice.id,

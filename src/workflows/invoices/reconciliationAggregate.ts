@@ -9,7 +9,7 @@ import type { ReconLine } from './reconLine';
  * always cover every line.
  */
 
-export const productTotalSchema = z.object({
+const productTotalSchema = z.object({
   productId: z.string(),
   name: z.string(),
   quantity: z.number(),
@@ -18,7 +18,7 @@ export const productTotalSchema = z.object({
 });
 export type ProductTotal = z.infer<typeof productTotalSchema>;
 
-export const customerTotalSchema = z.object({
+const customerTotalSchema = z.object({
   customerId: z.string(),
   name: z.string(),
   total: z.number(),

@@ -39,7 +39,7 @@ import { fromExportLine, fromLegacyLine, type ReconLine } from './reconLine';
 
 export const RECONCILIATION_TASK = 'invoice-reconciliation';
 
-export const reconciliationScopeSchema = z.discriminatedUnion('type', [
+const reconciliationScopeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('invoice'), invoice: invoiceSummarySchema }),
   z.object({
     type: z.literal('unbilled'),

@@ -71,7 +71,7 @@ export function budgetKinds(deps: {
   return [set(SET_BUDGET_KIND, 0), set(RAISE_BUDGET_KIND, 1)];
 }
 
-export function budgetFacts(_request: ActionRequest, payload: BudgetPayload): Fact[] {
+function budgetFacts(_request: ActionRequest, payload: BudgetPayload): Fact[] {
   const money = (amount: number | null | undefined): Fact['value'] =>
     amount === null || amount === undefined
       ? { type: 'none' }
