@@ -11,6 +11,8 @@ export interface DialogTurn {
   locale: Locale;
   caller: Caller;
   roles: Role[];
+  /** The caller's tenant (channelData.tenant.id). */
+  tenantId?: string;
 }
 
 /**

@@ -13,7 +13,9 @@ import {
   alertFiguresSchema,
   ALERT_POST_TASK,
   budgetPayloadSchema,
+  BudgetAlertFollowing,
   DEFAULT_ALERT_THRESHOLDS,
+  type AlertActor,
   recordSpend,
   RAISE_BUDGET_KIND,
   SET_BUDGET_KIND,
@@ -87,6 +89,20 @@ export function parseAlertsCommand(argText: string): AlertsCommand {
     action: 'on',
     target,
     thresholds: thresholds.length > 0 ? thresholds : [...DEFAULT_ALERT_THRESHOLDS],
+  };
+}
+
+/** The caller as the alert service records them. */
+function actorOf(
+  turn: Pick<TurnServices, 'caller' | 'tenantId' | 'correlationId'>,
+  context: TurnContext,
+): AlertActor {
+  return {
+    id: turn.caller.aadObjectId ?? 'unknown',
+    name: turn.caller.name,
+    correlationId: turn.correlationId,
+    conversationId: context.activity.conversation.id,
+    ...(turn.tenantId ? { tenantId: turn.tenantId } : {}),
   };
 }
 
@@ -181,6 +197,7 @@ export const spendFeature: FeatureDefinition = {
   ],
   create(host) {
     const { store, pc, dialogs } = host;
+    const following = new BudgetAlertFollowing(store);
 
     const showUsage = async (customer: CustomerSummary, turn: DialogTurn) => {
       const flow = t(turn.locale, 'spend.usage.flow');
@@ -234,17 +251,9 @@ export const spendFeature: FeatureDefinition = {
       const conversationKey = alertConversationKey(context);
       const flow = t(turn.locale, 'spend.alerts.flow');
       const target = customer.id === ALL_CUSTOMERS ? t(turn.locale, 'spend.alerts.all') : customer.name;
+      const by = actorOf(turn, context);
       if (extra.action === 'off') {
-        const removed = await store.alerts.removeFor(conversationKey, customer.id);
-        await store.audit.append({
-          actorId: turn.caller.aadObjectId ?? 'unknown',
-          actorName: turn.caller.name,
-          action: 'alerts.off',
-          outcome: removed ? 'removed' : 'none',
-          correlationId: turn.correlationId,
-          ...(customer.id !== ALL_CUSTOMERS ? { customerId: customer.id } : {}),
-          details: { conversationKey },
-        });
+        const removed = await following.unfollow({ conversationKey, customer, by });
         return spendNotice(
           turn.locale,
           flow,
@@ -255,24 +264,9 @@ export const spendFeature: FeatureDefinition = {
         .split(',')
         .map(Number)
         .filter((n) => n > 0);
-      const subscription = await store.alerts.add({
-        conversationKey,
-        customerId: customer.id,
-        thresholds: thresholds.length > 0 ? thresholds : [...DEFAULT_ALERT_THRESHOLDS],
-        ...(customer.id !== ALL_CUSTOMERS ? { customerName: customer.name } : {}),
-        createdBy: turn.caller.aadObjectId ?? 'unknown',
-        createdByName: turn.caller.name,
-      });
+      const subscription = await following.follow({ conversationKey, customer, thresholds, by });
+      // Alerts for this conversation are posted in the language it was asked in.
       await store.kv.set(localeKey(conversationKey), turn.locale);
-      await store.audit.append({
-        actorId: turn.caller.aadObjectId ?? 'unknown',
-        actorName: turn.caller.name,
-        action: 'alerts.on',
-        outcome: 'subscribed',
-        correlationId: turn.correlationId,
-        ...(customer.id !== ALL_CUSTOMERS ? { customerId: customer.id } : {}),
-        details: { conversationKey, thresholds: subscription.thresholds },
-      });
       return spendNotice(
         turn.locale,
         flow,
@@ -365,51 +359,16 @@ export const spendFeature: FeatureDefinition = {
       const found = await alertFor(context, services, data);
       if (!isAlert(found)) return found;
       if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
-      const by = { id: services.caller.aadObjectId ?? 'unknown', name: services.caller.name };
-      const outcome = await store.alerts.acknowledge(found.id, by);
-      if (!outcome) return invokeInvalidSubmission(services);
-      if (outcome.first) {
-        await store.audit.append({
-          actorId: by.id,
-          actorName: by.name,
-          action: 'alert.acknowledge',
-          outcome: 'acknowledged',
-          customerId: found.customerId,
-          correlationId: services.correlationId,
-          details: {
-            alertId: found.id,
-            kind: found.kind,
-            threshold: found.threshold,
-            periodKey: found.periodKey,
-          },
-        });
-      }
-      return invokeCard(await renderAlert(store, outcome.alert, services.locale));
+      const acknowledged = await following.acknowledge(found, actorOf(services, context));
+      if (!acknowledged) return invokeInvalidSubmission(services);
+      return invokeCard(await renderAlert(store, acknowledged, services.locale));
     };
 
     const snooze: VerbHandler = async ({ context, services, data }) => {
       const found = await alertFor(context, services, data);
       if (!isAlert(found)) return found;
       if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
-      const by = { id: services.caller.aadObjectId ?? 'unknown', name: services.caller.name };
-      const first = await store.alerts.snooze({
-        conversationKey: found.conversationKey,
-        customerId: found.customerId,
-        periodKey: found.periodKey,
-        by,
-        at: Date.now(),
-      });
-      if (first) {
-        await store.audit.append({
-          actorId: by.id,
-          actorName: by.name,
-          action: 'alert.snooze',
-          outcome: 'snoozed',
-          customerId: found.customerId,
-          correlationId: services.correlationId,
-          details: { alertId: found.id, periodKey: found.periodKey, conversationKey: found.conversationKey },
-        });
-      }
+      await following.snooze(found, actorOf(services, context), Date.now());
       return invokeCard(await renderAlert(store, found, services.locale));
     };
 
