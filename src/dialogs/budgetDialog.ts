@@ -19,7 +19,7 @@ import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
-import type { RequestDialogDeps } from './requestDialogDeps';
+import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
 
 export type BudgetChange = 'set' | 'clear' | 'raise';
 
@@ -200,6 +200,7 @@ export class BudgetDialog extends ComponentDialog {
             customerName: customer.companyName,
             amount: money(amount),
           });
+    const duplicate = await duplicateWarning(this.deps.requests, kind, customer.id, this.turn(step));
     return promptCard(
       step,
       (token) =>
@@ -207,6 +208,7 @@ export class BudgetDialog extends ComponentDialog {
           flow: this.flow(step),
           token,
           tone: amount === null ? 'warning' : 'info',
+          ...(duplicate ? { notice: duplicate } : {}),
           facts: [
             ...this.facts(locale, draft),
             {

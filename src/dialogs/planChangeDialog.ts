@@ -18,7 +18,7 @@ import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { autoChoice, endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
-import type { RequestDialogDeps } from './requestDialogDeps';
+import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
 import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
 
 export type PlanChangeDialogDeps = RequestDialogDeps;
@@ -128,6 +128,9 @@ export class PlanChangeDialog extends ComponentDialog {
       { title: t(locale, 'request.facts.customer'), value: customer.companyName },
       { title: t(locale, 'kinds.suspend.facts.plan'), value: `${plan.name} · ${plan.id}` },
     ];
+    const kind = this.mode === 'suspend' ? SUSPEND_KIND : REACTIVATE_KIND;
+    const duplicate = await duplicateWarning(this.deps.requests, kind, customer.id, turn);
+    const warned = duplicate ? { notice: duplicate } : {};
     if (this.mode === 'reactivate') {
       return promptCard(
         step,
@@ -135,6 +138,7 @@ export class PlanChangeDialog extends ComponentDialog {
           flowCard(locale, {
             flow: this.flow(step),
             token,
+            ...warned,
             facts,
             paragraphs: [t(locale, 'lifecycle.reactivate.confirm', { planName: plan.name })],
             buttons: [{ title: t(locale, 'lifecycle.submit'), action: 'submit', style: 'positive' }],
@@ -156,6 +160,7 @@ export class PlanChangeDialog extends ComponentDialog {
           token,
           title: t(locale, 'lifecycle.suspend.checklist', { planName: plan.name }),
           tone: blocked ? 'warning' : 'good',
+          ...warned,
           facts,
           sections: preflightSections(locale, preflight),
           paragraphs: [t(locale, blocked ? 'lifecycle.suspend.blocked' : 'lifecycle.suspend.clear')],

@@ -14,7 +14,7 @@ import {
   type CustomerSummary,
   type PurchaseItem,
 } from '../workflows';
-import type { RequestDialogDeps } from './requestDialogDeps';
+import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
 import { CardPrompt } from './cardPrompt';
 import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
@@ -233,7 +233,11 @@ export class PurchaseDialog extends ComponentDialog {
     draft.availability = required(draft.availabilities.find((a) => a.id === result.values.choice));
     draft.availabilityAuto = result.auto;
     const sku = required(draft.sku);
-    const { locale } = this.turn(step);
+    const turn = this.turn(step);
+    const { locale } = turn;
+    const customer = required(draft.customer);
+    const duplicate = await duplicateWarning(this.deps.requests, PURCHASE_KIND, customer.id, turn);
+    if (duplicate) draft.notice = draft.notice ? `${draft.notice} ${duplicate}` : duplicate;
     return promptCard(
       step,
       (token) => confirmCard(locale, { token, draft }),

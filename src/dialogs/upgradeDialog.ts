@@ -17,7 +17,7 @@ import type { DialogTurn } from './cardTurn';
 import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
 import { endWithCard, PROMPT, promptCard, required } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
-import type { RequestDialogDeps } from './requestDialogDeps';
+import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
 import { mfaCard, upgradeStatusSections } from './lifecycleCards';
 
 export type UpgradeDialogDeps = RequestDialogDeps;
@@ -98,6 +98,7 @@ export class UpgradeDialog extends ComponentDialog {
         t(locale, 'lifecycle.upgrade.notEligible', { ...names, reason, code: eligibility.code }),
       ]);
     }
+    const duplicate = await duplicateWarning(this.deps.requests, UPGRADE_KIND, customer.id, this.turn(step));
     return promptCard(
       step,
       (token) =>
@@ -106,6 +107,7 @@ export class UpgradeDialog extends ComponentDialog {
           token,
           title: t(locale, 'lifecycle.upgrade.eligible', names),
           tone: 'good',
+          ...(duplicate ? { notice: duplicate } : {}),
           facts: [
             { title: t(locale, 'request.facts.customer'), value: customer.companyName },
             {

@@ -33,6 +33,7 @@ export {
   type RoleSource,
 } from './roles';
 export * from './kinds/budget';
+export * from './spend/budgetAlertFollowing';
 export * from './spend/budgetAmount';
 export * from './spend/budgetMonitor';
 export * from './spend/forecast';

@@ -334,9 +334,26 @@ export class RequestService {
 
   /** Requests not finished yet (waiting, approved, executing), newest first. */
   listOpen(
-    filter: { customerId?: string; requesterId?: string; kind?: string; limit?: number } = {},
+    filter: {
+      customerId?: string;
+      requesterId?: string;
+      kind?: string;
+      tenantId?: string;
+      limit?: number;
+      offset?: number;
+    } = {},
   ): Promise<ActionRequest[]> {
     return this.deps.store.requests.list({ ...filter, state: [...OPEN_STATES] });
+  }
+
+  /** The newest open request of a kind for a customer in a tenant, if there is one (a duplicate to warn of). */
+  async openFor(
+    kind: string,
+    customerId: string,
+    tenantId: string | undefined,
+  ): Promise<ActionRequest | undefined> {
+    const [open] = await this.listOpen({ kind, customerId, ...(tenantId ? { tenantId } : {}), limit: 1 });
+    return open;
   }
 
   /** 'requested' past its expiry → 'expired'. Returns the requests it expired. */

@@ -8,7 +8,7 @@ import { forecastSpend, reachedThresholds, type SpendForecast } from './forecast
 import { spendReadingOf, recordSpend } from './spendReading';
 
 export const BUDGET_SWEEP_TASK = 'budget-sweep';
-export const BUDGET_CHECK_TASK = 'budget-check';
+const BUDGET_CHECK_TASK = 'budget-check';
 /** Posting one alert card: worked by whoever can reach Teams (the bot registers its handler). */
 export const ALERT_POST_TASK = 'alert-post';
 export const DEFAULT_ALERT_THRESHOLDS: readonly number[] = [50, 80, 100];

@@ -3,10 +3,12 @@ import {
   APPROVER,
   OUTSIDER,
   REQUESTER,
+  TENANT_ID,
   cardAction,
   type TeamsUser,
 } from '../../support/teamsActivities';
 import { startPurchaseHarness, type PurchaseHarness } from './harness';
+import { requestPurchase } from '../bot/purchaseThroughTeams';
 import { TeamsThread, actionOf, choicesOf, inputOf, textOf, type InvokeAnswer } from './teamsDriver';
 
 const AZURE_PLAN = 'DZH318Z0BPS6';
@@ -656,6 +658,30 @@ describe('the request card in an approvals channel', () => {
     await harness.close();
   });
 
+  it("lists a channel's open request however many newer ones other channels and tenants have", async () => {
+    const request = (customerName: string, conversationKey: string, tenantId = TENANT_ID) =>
+      harness.store.requests.create({
+        kind: 'purchase',
+        customerId: `cust-${customerName}`,
+        customerName,
+        requesterId: REQUESTER.aadObjectId,
+        requesterName: REQUESTER.name,
+        payload: {},
+        correlationId: `corr-${customerName}`,
+        conversationKey,
+        tenantId,
+      });
+    const channel = '19:capacity-planning@thread.tacv2';
+    await request('Oldest Channel Customer', `${channel};messageid=1`);
+    for (let i = 0; i < 120; i++) await request(`Elsewhere ${i}`, `19:elsewhere@thread.tacv2;messageid=${i}`);
+    for (let i = 0; i < 30; i++) await request(`Foreign ${i}`, `${channel};messageid=f${i}`, 'other-tenant');
+    const [list] = await new TeamsThread(harness, { channelId: channel }).say(REQUESTER, 'requests');
+    const text = textOf(list.card);
+    expect(text).toContain('Oldest Channel Customer');
+    expect(text).not.toContain('Elsewhere');
+    expect(text).not.toContain('Foreign');
+  });
+
   it('opens a thread there and keeps both cards current', async () => {
     const approvals = new TeamsThread(harness, { channelId: APPROVALS_CHANNEL });
     await approvals.say(APPROVER, 'requests'); // the bot knows the approvals channel and Adele
@@ -712,3 +738,46 @@ function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('expected a value');
   return value;
 }
+
+describe('a second request for what is already asked', () => {
+  let harness: PurchaseHarness;
+
+  beforeAll(async () => {
+    harness = await startPurchaseHarness();
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  async function confirmationFor(customer: string) {
+    const t = new TeamsThread(harness);
+    const [first] = await t.say(REQUESTER, `buy ${customer}`);
+    const picker = required(first.card);
+    const confirm = await t.click(REQUESTER, first.id, actionOf(picker, { action: 'select' }), {
+      choice: choicesOf(picker, 'choice')[0],
+    });
+    return { t, cardId: first.id, card: required(confirm.card) };
+  }
+
+  it('warns on the confirmation who asked, when and which request, and lets the person go on', async () => {
+    const first = await requestPurchase(harness, 'Contoso France');
+    const again = await confirmationFor('Contoso France');
+    const text = textOf(again.card);
+    expect(text).toContain('Megan Bowen already asked for this on');
+    expect(text).toContain(`request ${first.requestId}, Waiting for approval`);
+    expect(text).toContain('Type `requests` to see it');
+
+    const submitted = await again.t.click(
+      REQUESTER,
+      again.cardId,
+      actionOf(again.card, { action: 'submit' }),
+    );
+    expect(submitted.statusCode).toBe(200);
+    const open = await harness.requests.listOpen({ kind: 'purchase' });
+    expect(open).toHaveLength(2);
+
+    const other = await confirmationFor('Contoso Pharmaceuticals');
+    expect(textOf(other.card)).not.toContain('already asked for this');
+  });
+});
