@@ -1,11 +1,10 @@
-import axios from 'axios';
 import { collect, type PartnerCenterClient } from '../../src/partnercenter';
-import { createStore, type Store } from '../../src/store';
-import { SimulatorHarness } from '../integration/partnercenter/simulatorHarness';
-import { createTempDir, type TempDir } from '../integration/store/testDatabases';
-import { startFakeConnector, type FakeConnector } from '../support/fakeConnector';
+import type { Store } from '../../src/store';
+import type { SimulatorHarness } from '../integration/partnercenter/simulatorHarness';
+import type { FakeConnector } from '../support/fakeConnector';
 import { REQUESTER } from '../support/teamsActivities';
-import { BOOT_MS, BotProcess, freePort } from './support/botProcess';
+import { BOOT_MS, type BotProcess } from './support/botProcess';
+import { setSpend, startBotWorld, type BotWorld } from './support/botWorld';
 import { Thread, alertCardsOf, alertPosts, approve, requestChange, requestPurchase } from './support/teams';
 import { waitFor } from './support/waitFor';
 import { callsSince, callsTo, firstSends, lastSeq, settledOutcomeOf } from './support/world';
@@ -31,7 +30,7 @@ const SIMULATED_DELAY_MS = 60_000;
 const TEST_MS = 90_000;
 
 describe('the bot killed (SIGKILL) mid-flight, then restarted on the same database (bot process, simulator, SQLite)', () => {
-  let dir: TempDir;
+  let world: BotWorld;
   let simulator: SimulatorHarness;
   let connector: FakeConnector;
   let bot: BotProcess;
@@ -39,15 +38,8 @@ describe('the bot killed (SIGKILL) mid-flight, then restarted on the same databa
   let pc: PartnerCenterClient;
 
   beforeAll(async () => {
-    dir = createTempDir('resilience-crashes-');
-    simulator = await SimulatorHarness.start({ orderCompletionDelayMs: 0, orderListLagMs: 0 });
-    connector = await startFakeConnector();
-    const sqlitePath = `${dir.path}/bot.sqlite`;
-    bot = await BotProcess.start({
+    world = await startBotWorld({
       name: 'crashes',
-      simulatorUrl: simulator.baseUrl,
-      database: { sqlitePath },
-      port: await freePort(),
       partnerCenterTimeoutMs: TIMEOUT_MS,
       // A sweep every two seconds, one customer per check, one check at a time: a sweep has a middle.
       env: {
@@ -56,17 +48,11 @@ describe('the bot killed (SIGKILL) mid-flight, then restarted on the same databa
         BUDGET_SWEEP_CONCURRENCY: '1',
       },
     });
-    store = await createStore({ sqlitePath });
-    pc = simulator.client();
+    ({ simulator, connector, bot, store, pc } = world);
   }, BOOT_MS);
 
   afterAll(async () => {
-    await bot?.stop();
-    await store?.close();
-    await pc?.close();
-    await connector?.close();
-    await simulator?.close();
-    dir?.remove();
+    await world?.close(bot);
   });
 
   beforeEach(async () => {
@@ -226,8 +212,7 @@ describe('the bot killed (SIGKILL) mid-flight, then restarted on the same databa
     async () => {
       const names = ['Alpine Ski House', 'Coho Winery', 'Fabrikam Inc'];
       const customers = await Promise.all(names.map((name) => simulator.customer(name)));
-      const spend = (id: string, percentOfBudget: number) =>
-        axios.put(`${simulator.baseUrl}/_sim/customers/${id}/spend`, { percentOfBudget, dailyCost: 0 });
+      const spend = (id: string, percentOfBudget: number) => setSpend(simulator, id, percentOfBudget);
       for (const customer of customers) await spend(customer.id, 0);
       const channel = new Thread(() => bot.url, connector, '19:crash-sweep@thread.tacv2');
       for (const name of names) await channel.say(REQUESTER, `alerts on ${name}`);
@@ -306,17 +291,11 @@ describe('the bot killed (SIGKILL) mid-flight, then restarted on the same databa
     'while an alert card is being posted (Teams took it, the bot had not recorded it): posted again after the restart, at least once',
     async () => {
       const customer = await simulator.customer('Coho Winery');
-      await axios.put(`${simulator.baseUrl}/_sim/customers/${customer.id}/spend`, {
-        percentOfBudget: 0,
-        dailyCost: 0,
-      });
+      await setSpend(simulator, customer.id, 0);
       const channel = new Thread(() => bot.url, connector, '19:crash-post@thread.tacv2');
       await channel.say(REQUESTER, 'alerts on Coho Winery 90');
       const release = connector.hold();
-      await axios.put(`${simulator.baseUrl}/_sim/customers/${customer.id}/spend`, {
-        percentOfBudget: 95,
-        dailyCost: 0,
-      });
+      await setSpend(simulator, customer.id, 95);
 
       // The kill point: the card's POST has reached Teams (the fake connector holds its answer).
       await waitFor('the alert card to reach Teams', () => connector.held().length > 0, {

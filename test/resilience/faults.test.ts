@@ -1,11 +1,10 @@
-import axios from 'axios';
 import { collect, type PartnerCenterClient } from '../../src/partnercenter';
-import { createStore, type ActionRequest, type Store } from '../../src/store';
-import { SimulatorHarness, type FaultSpec } from '../integration/partnercenter/simulatorHarness';
-import { createTempDir, type TempDir } from '../integration/store/testDatabases';
-import { startFakeConnector, type FakeConnector } from '../support/fakeConnector';
+import type { ActionRequest, Store } from '../../src/store';
+import type { SimulatorHarness, FaultSpec } from '../integration/partnercenter/simulatorHarness';
+import type { FakeConnector } from '../support/fakeConnector';
 import { REQUESTER } from '../support/teamsActivities';
-import { BOOT_MS, BotProcess, freePort } from './support/botProcess';
+import { BOOT_MS, type BotProcess } from './support/botProcess';
+import { setSpend, startBotWorld, type BotWorld } from './support/botWorld';
 import {
   Thread,
   alertCardsOf,
@@ -50,7 +49,7 @@ const EACH = 1 - (1 - FAULT_SHARE) ** (1 / KINDS_OF_FAULT.length);
 const PATIENCE_MS = 120_000;
 
 describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite; seed ${SEED})`, () => {
-  let dir: TempDir;
+  let world: BotWorld;
   let simulator: SimulatorHarness;
   let connector: FakeConnector;
   let bot: BotProcess;
@@ -58,48 +57,25 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
   let pc: PartnerCenterClient;
 
   beforeAll(async () => {
-    dir = createTempDir('resilience-faults-');
-    // Thirty customers more than the named ones: the sweeps of "every customer" read them all.
-    simulator = await SimulatorHarness.start({
-      orderCompletionDelayMs: 0,
-      orderListLagMs: 0,
-      extraCustomers: 30,
-    });
-    await simulator.configure({
-      planSuspensionAnswer: 'accepted',
-      planSuspensionDelayMs: 0,
-      planReactivationDelayMs: 0,
-      upgradeCompletionDelayMs: 0,
-    });
-    connector = await startFakeConnector();
-    const sqlitePath = `${dir.path}/bot.sqlite`;
-    bot = await BotProcess.start({
+    world = await startBotWorld({
       name: 'faults',
-      simulatorUrl: simulator.baseUrl,
-      database: { sqlitePath },
-      port: await freePort(),
       partnerCenterTimeoutMs: TIMEOUT_MS,
+      // Thirty customers more than the named ones: the sweeps of "every customer" read them all.
+      simulator: { extraCustomers: 30 },
+      simulatorConfig: {
+        planSuspensionAnswer: 'accepted',
+        planSuspensionDelayMs: 0,
+        planReactivationDelayMs: 0,
+        upgradeCompletionDelayMs: 0,
+      },
       env: { BUDGET_SWEEP_CRON: '*/2 * * * * *' },
     });
-    store = await createStore({ sqlitePath });
-    pc = simulator.client();
+    ({ simulator, connector, bot, store, pc } = world);
   }, BOOT_MS);
 
   afterAll(async () => {
-    await bot?.stop();
-    await store?.close();
-    await pc?.close();
-    await connector?.close();
-    await simulator?.close();
-    dir?.remove();
+    await world?.close(bot);
   });
-
-  async function setSpend(customerId: string, percentOfBudget: number): Promise<void> {
-    await axios.put(`${simulator.baseUrl}/_sim/customers/${customerId}/spend`, {
-      percentOfBudget,
-      dailyCost: 0,
-    });
-  }
 
   it(
     'ends every request once, places at most one order each, and posts every alert once',
@@ -111,7 +87,7 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
 
       // Without faults: the requests are made (the dialogs are not under test here), and a channel
       // follows three customers whose spend is at 0 % for now, so that nothing is raised yet.
-      for (const id of Object.values(ids)) await setSpend(id, 0);
+      for (const id of Object.values(ids)) await setSpend(simulator, id, 0);
       const followed = new Thread(() => bot.url, connector, '19:alerts-followed@thread.tacv2');
       for (const name of Object.values(names)) {
         const [answer] = await followed.say(REQUESTER, `alerts on ${name}`);
@@ -141,9 +117,9 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
       const everyone = new Thread(() => bot.url, connector, '19:alerts-everyone@thread.tacv2');
       const [all] = await everyone.say(REQUESTER, 'alerts on all 1000');
       expect(JSON.stringify(all)).toContain('Budget alerts for every customer are on');
-      await setSpend(ids.alpine, 85);
-      await setSpend(ids.coho, 120);
-      await setSpend(ids.fabrikam, 60);
+      await setSpend(simulator, ids.alpine, 85);
+      await setSpend(simulator, ids.coho, 120);
+      await setSpend(simulator, ids.fabrikam, 60);
       for (const request of requests) await approve(request);
 
       const describe = async () =>

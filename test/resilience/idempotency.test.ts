@@ -1,9 +1,9 @@
 import { collect, type PartnerCenterClient } from '../../src/partnercenter';
-import { createStore, type Store } from '../../src/store';
-import { SimulatorHarness, type SimRequest } from '../integration/partnercenter/simulatorHarness';
-import { createTempDir, type TempDir } from '../integration/store/testDatabases';
-import { startFakeConnector, type FakeConnector } from '../support/fakeConnector';
-import { BOOT_MS, BotProcess, freePort } from './support/botProcess';
+import type { Store } from '../../src/store';
+import type { SimulatorHarness, SimRequest } from '../integration/partnercenter/simulatorHarness';
+import type { FakeConnector } from '../support/fakeConnector';
+import { BOOT_MS, type BotProcess } from './support/botProcess';
+import { startBotWorld, type BotWorld } from './support/botWorld';
 import { Thread, approve, requestChange, requestPurchase } from './support/teams';
 import { callsSince, callsTo, firstSends, lastSeq, settledOutcomeOf } from './support/world';
 
@@ -21,7 +21,7 @@ const HELD_MS = 3_000;
 const TEST_MS = 60_000;
 
 describe('a timeout after Partner Center acted, then the retry (bot process, simulator, SQLite)', () => {
-  let dir: TempDir;
+  let world: BotWorld;
   let simulator: SimulatorHarness;
   let connector: FakeConnector;
   let bot: BotProcess;
@@ -29,33 +29,16 @@ describe('a timeout after Partner Center acted, then the retry (bot process, sim
   let pc: PartnerCenterClient;
 
   beforeAll(async () => {
-    dir = createTempDir('resilience-idempotency-');
-    simulator = await SimulatorHarness.start({ orderCompletionDelayMs: 0, orderListLagMs: 0 });
-    await simulator.configure({
-      planSuspensionAnswer: 'ok',
-      planSuspensionDelayMs: 0,
-      upgradeCompletionDelayMs: 0,
-    });
-    connector = await startFakeConnector();
-    const sqlitePath = `${dir.path}/bot.sqlite`;
-    bot = await BotProcess.start({
+    world = await startBotWorld({
       name: 'idempotency',
-      simulatorUrl: simulator.baseUrl,
-      database: { sqlitePath },
-      port: await freePort(),
       partnerCenterTimeoutMs: TIMEOUT_MS,
+      simulatorConfig: { planSuspensionAnswer: 'ok', planSuspensionDelayMs: 0, upgradeCompletionDelayMs: 0 },
     });
-    store = await createStore({ sqlitePath });
-    pc = simulator.client();
+    ({ simulator, connector, bot, store, pc } = world);
   }, BOOT_MS);
 
   afterAll(async () => {
-    await bot?.stop();
-    await store?.close();
-    await pc?.close();
-    await connector?.close();
-    await simulator?.close();
-    dir?.remove();
+    await world?.close(bot);
   });
 
   const thread = () => new Thread(() => bot.url, connector);
