@@ -1,9 +1,4 @@
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { t, type Locale } from '../i18n';
 import { formatMoney } from '../i18n/format';
 import { PartnerCenterError } from '../partnercenter';
@@ -14,12 +9,9 @@ import {
   SET_BUDGET_KIND,
   type CustomerSummary,
 } from '../workflows';
-import { CardPrompt } from './cardPrompt';
-import type { DialogTurn } from './cardTurn';
-import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
-import { endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
+import { endWithCard, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
-import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
+import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 
 export type BudgetChange = 'set' | 'clear' | 'raise';
 
@@ -60,31 +52,16 @@ type Step = WaterfallStepContext;
  * amount (asked, or checked as typed, with what is wrong shown under the field), then a
  * confirmation that creates the request. Whether it needs an approver is the kind's policy.
  */
-export class BudgetDialog extends ComponentDialog {
+export class BudgetDialog extends CustomerRequestDialog<Draft> {
   static readonly id = 'budget.change';
   private readonly amountLoop = `${BudgetDialog.id}.amount`;
 
-  constructor(private readonly deps: BudgetDialogDeps) {
-    super(BudgetDialog.id);
-    this.addDialog(new CardPrompt(PROMPT, deps.prompts));
-    this.addDialog(new CustomerPickerDialog(deps));
-    this.addDialog(
-      new WaterfallDialog(`${BudgetDialog.id}.steps`, [
-        this.pickCustomer.bind(this),
-        this.readBudget.bind(this),
-        this.confirm.bind(this),
-        this.submit.bind(this),
-      ]),
-    );
+  constructor(deps: BudgetDialogDeps) {
+    super(BudgetDialog.id, deps);
+    this.withSteps([this.readBudget.bind(this), this.confirm.bind(this), this.submit.bind(this)]);
     this.addDialog(
       new WaterfallDialog(this.amountLoop, [this.askAmount.bind(this), this.checkAmount.bind(this)]),
     );
-    this.initialDialogId = `${BudgetDialog.id}.steps`;
-  }
-
-  private async pickCustomer(step: Step): Promise<DialogTurnResult> {
-    const options: CustomerPickerOptions = { query: this.options(step).query.trim(), flow: this.flow(step) };
-    return step.beginDialog(CustomerPickerDialog.id, options);
   }
 
   private async readBudget(step: Step): Promise<DialogTurnResult> {
@@ -289,17 +266,11 @@ export class BudgetDialog extends ComponentDialog {
     return step.options as BudgetDialogOptions;
   }
 
-  private draft(step: Step): Draft {
-    const values = step.values as { draft?: Draft };
-    values.draft ??= { current: null, currency: '' };
-    return values.draft;
+  protected newDraft(): Draft {
+    return { current: null, currency: '' };
   }
 
-  private flow(step: Step): string {
+  protected flow(step: Step): string {
     return t(this.turn(step).locale, 'spend.budget.flow');
-  }
-
-  private turn(step: Step): DialogTurn {
-    return this.deps.turn(step.context);
   }
 }

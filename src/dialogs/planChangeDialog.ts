@@ -1,9 +1,4 @@
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { t } from '../i18n';
 import {
   customerPlans,
@@ -13,12 +8,9 @@ import {
   type CustomerSummary,
   type PlanSummary,
 } from '../workflows';
-import { CardPrompt } from './cardPrompt';
-import type { DialogTurn } from './cardTurn';
-import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
-import { autoChoice, endWithCard, PROMPT, promptCard, required, submissionOf } from './dialogSteps';
+import { autoChoice, endWithCard, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
-import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
+import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
 
 export type PlanChangeDialogDeps = RequestDialogDeps;
@@ -43,7 +35,7 @@ type Step = WaterfallStepContext;
  * checklist (blockers listed with what to do first, checks run again on demand) and for both a
  * confirmation that creates the request. Approval and execution belong to the request's life cycle.
  */
-export class PlanChangeDialog extends ComponentDialog {
+export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
   static readonly suspendId = 'suspend';
   static readonly reactivateId = 'reactivate';
 
@@ -51,28 +43,12 @@ export class PlanChangeDialog extends ComponentDialog {
 
   constructor(
     private readonly mode: Mode,
-    private readonly deps: PlanChangeDialogDeps,
+    deps: PlanChangeDialogDeps,
   ) {
-    super(mode === 'suspend' ? PlanChangeDialog.suspendId : PlanChangeDialog.reactivateId);
+    super(mode === 'suspend' ? PlanChangeDialog.suspendId : PlanChangeDialog.reactivateId, deps);
     this.check = `${this.id}.check`;
-    this.addDialog(new CardPrompt(PROMPT, deps.prompts));
-    this.addDialog(new CustomerPickerDialog(deps));
-    this.addDialog(
-      new WaterfallDialog(`${this.id}.steps`, [
-        this.pickCustomer.bind(this),
-        this.pickPlan.bind(this),
-        this.startCheck.bind(this),
-        this.submit.bind(this),
-      ]),
-    );
+    this.withSteps([this.pickPlan.bind(this), this.startCheck.bind(this), this.submit.bind(this)]);
     this.addDialog(new WaterfallDialog(this.check, [this.runCheck.bind(this), this.decide.bind(this)]));
-    this.initialDialogId = `${this.id}.steps`;
-  }
-
-  private async pickCustomer(step: Step): Promise<DialogTurnResult> {
-    const query = ((step.options as Partial<PlanChangeOptions>).query ?? '').trim();
-    const options: CustomerPickerOptions = { query, flow: this.flow(step) };
-    return step.beginDialog(CustomerPickerDialog.id, options);
   }
 
   private async pickPlan(step: Step): Promise<DialogTurnResult> {
@@ -203,17 +179,11 @@ export class PlanChangeDialog extends ComponentDialog {
     return endWithCard(step, await this.deps.publishRequest(step.context, created.request));
   }
 
-  private draft(step: Step): Draft {
-    const values = step.values as { draft?: Draft };
-    values.draft ??= { plans: [] };
-    return values.draft;
+  protected newDraft(): Draft {
+    return { plans: [] };
   }
 
-  private flow(step: Step): string {
+  protected flow(step: Step): string {
     return t(this.turn(step).locale, `lifecycle.${this.mode}.flow`);
-  }
-
-  private turn(step: Step): DialogTurn {
-    return this.deps.turn(step.context);
   }
 }

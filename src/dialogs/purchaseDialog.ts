@@ -1,9 +1,4 @@
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { statusLabel, t } from '../i18n';
 import {
   checkPurchaseReadiness,
@@ -14,19 +9,8 @@ import {
   type CustomerSummary,
   type PurchaseItem,
 } from '../workflows';
-import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
-import { CardPrompt } from './cardPrompt';
-import type { DialogTurn } from './cardTurn';
-import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
-import {
-  autoChoice,
-  endWithCard,
-  PROMPT,
-  promptCard,
-  required,
-  submissionOf,
-  type Actions,
-} from './dialogSteps';
+import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
+import { autoChoice, endWithCard, promptCard, required, submissionOf, type Actions } from './dialogSteps';
 import {
   McaAttestationDialog,
   type McaAttestationDeps,
@@ -48,8 +32,6 @@ export interface PurchaseDialogOptions {
   query: string;
 }
 
-const STEPS = 'purchase.steps';
-
 type Step = WaterfallStepContext;
 
 /**
@@ -58,33 +40,21 @@ type Step = WaterfallStepContext;
  * SKU → availability → confirmation. It ends where the purchase request is created; approval and
  * execution belong to the request's life cycle. Cancel is handled by the card prompt, for every step.
  */
-export class PurchaseDialog extends ComponentDialog {
+export class PurchaseDialog extends CustomerRequestDialog<PurchaseDraft, PurchaseDialogDeps> {
   static readonly id = 'purchase';
 
-  constructor(private readonly deps: PurchaseDialogDeps) {
-    super(PurchaseDialog.id);
-    this.addDialog(new CardPrompt(PROMPT, deps.prompts));
-    this.addDialog(new CustomerPickerDialog(deps));
+  constructor(deps: PurchaseDialogDeps) {
+    super(PurchaseDialog.id, deps);
     this.addDialog(new McaAttestationDialog(deps));
-    this.addDialog(
-      new WaterfallDialog(STEPS, [
-        this.pickCustomer.bind(this),
-        this.checkReadiness.bind(this),
-        this.handleExistingPlan.bind(this),
-        this.pickProduct.bind(this),
-        this.pickSku.bind(this),
-        this.pickAvailability.bind(this),
-        this.confirm.bind(this),
-        this.submitRequest.bind(this),
-      ]),
-    );
-    this.initialDialogId = STEPS;
-  }
-
-  private async pickCustomer(step: Step): Promise<DialogTurnResult> {
-    const query = ((step.options as Partial<PurchaseDialogOptions>).query ?? '').trim();
-    const options: CustomerPickerOptions = { query, flow: this.flow(step) };
-    return step.beginDialog(CustomerPickerDialog.id, options);
+    this.withSteps([
+      this.checkReadiness.bind(this),
+      this.handleExistingPlan.bind(this),
+      this.pickProduct.bind(this),
+      this.pickSku.bind(this),
+      this.pickAvailability.bind(this),
+      this.confirm.bind(this),
+      this.submitRequest.bind(this),
+    ]);
   }
 
   private async checkReadiness(step: Step): Promise<DialogTurnResult> {
@@ -327,17 +297,11 @@ export class PurchaseDialog extends ComponentDialog {
     };
   }
 
-  private draft(step: Step): PurchaseDraft {
-    const values = step.values as { draft?: PurchaseDraft };
-    values.draft ??= { query: '', customers: [], products: [], skus: [], availabilities: [] };
-    return values.draft;
+  protected newDraft(): PurchaseDraft {
+    return { query: '', customers: [], products: [], skus: [], availabilities: [] };
   }
 
-  private flow(step: Step): string {
+  protected flow(step: Step): string {
     return t(this.turn(step).locale, 'purchase.title');
-  }
-
-  private turn(step: Step): DialogTurn {
-    return this.deps.turn(step.context);
   }
 }

@@ -1,9 +1,4 @@
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { hasKey, t } from '../i18n';
 import {
   customerPlans,
@@ -12,12 +7,9 @@ import {
   type CustomerSummary,
   type LegacySubscriptionSummary,
 } from '../workflows';
-import { CardPrompt } from './cardPrompt';
-import type { DialogTurn } from './cardTurn';
-import { CustomerPickerDialog, type CustomerPickerOptions } from './customerPickerDialog';
-import { endWithCard, PROMPT, promptCard, required } from './dialogSteps';
+import { endWithCard, promptCard, required } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
-import { duplicateWarning, type RequestDialogDeps } from './requestDialogDeps';
+import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, upgradeStatusSections } from './lifecycleCards';
 
 export type UpgradeDialogDeps = RequestDialogDeps;
@@ -34,27 +26,12 @@ type Step = WaterfallStepContext;
  * the upgrade (App+User). Eligible → what the upgrade does, then a request; not eligible → why, in
  * words; an upgrade already made or under way → its status; no MFA on the partner user → the MFA card.
  */
-export class UpgradeDialog extends ComponentDialog {
+export class UpgradeDialog extends CustomerRequestDialog<Draft> {
   static readonly id = 'upgrade';
 
-  constructor(private readonly deps: UpgradeDialogDeps) {
-    super(UpgradeDialog.id);
-    this.addDialog(new CardPrompt(PROMPT, deps.prompts));
-    this.addDialog(new CustomerPickerDialog(deps));
-    this.addDialog(
-      new WaterfallDialog('upgrade.steps', [
-        this.pickCustomer.bind(this),
-        this.check.bind(this),
-        this.submit.bind(this),
-      ]),
-    );
-    this.initialDialogId = 'upgrade.steps';
-  }
-
-  private async pickCustomer(step: Step): Promise<DialogTurnResult> {
-    const query = ((step.options as { query?: string }).query ?? '').trim();
-    const options: CustomerPickerOptions = { query, flow: this.flow(step) };
-    return step.beginDialog(CustomerPickerDialog.id, options);
+  constructor(deps: UpgradeDialogDeps) {
+    super(UpgradeDialog.id, deps);
+    this.withSteps([this.check.bind(this), this.submit.bind(this)]);
   }
 
   private async check(step: Step): Promise<DialogTurnResult> {
@@ -154,17 +131,11 @@ export class UpgradeDialog extends ComponentDialog {
     return endWithCard(step, await this.deps.publishRequest(step.context, created.request));
   }
 
-  private draft(step: Step): Draft {
-    const values = step.values as { draft?: Draft };
-    values.draft ??= {};
-    return values.draft;
+  protected newDraft(): Draft {
+    return {};
   }
 
-  private flow(step: Step): string {
+  protected flow(step: Step): string {
     return t(this.turn(step).locale, 'lifecycle.upgrade.flow');
-  }
-
-  private turn(step: Step): DialogTurn {
-    return this.deps.turn(step.context);
   }
 }
