@@ -54,7 +54,16 @@ const ALL_WORDS = ['all', '*', 'tous', 'tout'];
 /** `budget <customer> [set <amount>|clear]`, in either language. */
 export function parseBudgetCommand(argText: string): BudgetDialogOptions | { query: string; change: 'show' } {
   const words = argText.trim().split(/\s+/).filter(Boolean);
-  const at = words.findIndex((w, i) => i > 0 && [...SET_WORDS, ...CLEAR_WORDS].includes(w.toLowerCase()));
+  const last = words.length - 1;
+  // A customer's name may hold these words ("Blue Clear Ltd"): `clear` counts only as the last
+  // word, `set` only when nothing or an amount follows it.
+  const isVerbAt = (word: string, i: number) => {
+    if (i === 0) return false;
+    const lower = word.toLowerCase();
+    if (CLEAR_WORDS.includes(lower)) return i === last;
+    return SET_WORDS.includes(lower) && (i === last || /\d/.test(words.slice(i + 1).join(' ')));
+  };
+  const at = words.findLastIndex(isVerbAt);
   if (at < 0) return { query: words.join(' '), change: 'show' };
   const query = words.slice(0, at).join(' ');
   const verb = words[at].toLowerCase();

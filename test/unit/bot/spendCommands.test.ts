@@ -10,6 +10,11 @@ describe('budget command words', () => {
     ['Contoso supprimer', { query: 'Contoso', change: 'clear' }],
     // A customer named like a word is still a customer when nothing follows it.
     ['set', { query: 'set', change: 'show' }],
+    // …and when the word is part of the name.
+    ['Blue Clear Ltd', { query: 'Blue Clear Ltd', change: 'show' }],
+    ['Blue Clear Ltd clear', { query: 'Blue Clear Ltd', change: 'clear' }],
+    ['Set Point Ltd set 500', { query: 'Set Point Ltd', change: 'set', amountText: '500' }],
+    ['Contoso Set Ltd', { query: 'Contoso Set Ltd', change: 'show' }],
   ])('%p', (text, expected) => {
     expect(parseBudgetCommand(text)).toEqual(expected);
   });
