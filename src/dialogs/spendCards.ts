@@ -2,11 +2,11 @@ import { renderCard, type AdaptiveCard } from '../cards/render';
 import { t, type Locale } from '../i18n';
 import {
   formatDay,
+  formatAmount,
   formatInstant,
   formatMoney,
   formatPercent,
   formatShortDay,
-  intlLocale,
 } from '../i18n/format';
 import type { AlertSubscription, BudgetAlert, SpendSnapshot } from '../store';
 import { ALL_CUSTOMERS } from '../store';
@@ -70,12 +70,6 @@ function spendCard(locale: Locale, input: SpendCardInput): AdaptiveCard {
   );
 }
 
-function money(locale: Locale, amount: number, currency: string): string {
-  return currency
-    ? formatMoney(amount, currency, locale)
-    : new Intl.NumberFormat(intlLocale(locale)).format(amount);
-}
-
 /**
  * The budget as a gauge: the share spent against a scale that reaches at least 100 %, green up to
  * 80 %, amber to 100 %, red beyond; clients without charts show the same figures as a sentence.
@@ -83,7 +77,10 @@ function money(locale: Locale, amount: number, currency: string): string {
 function budgetGauge(locale: Locale, spent: number, budget: number, currency: string): BudgetGauge {
   const percent = (spent / budget) * 100;
   const max = Math.max(100, Math.ceil(percent / 10) * 10);
-  const words = { spent: money(locale, spent, currency), budget: money(locale, budget, currency) };
+  const words = {
+    spent: formatAmount(spent, currency, locale),
+    budget: formatAmount(budget, currency, locale),
+  };
   const segments = [
     { legend: t(locale, 'spend.usage.segments.within'), size: 80, color: 'good' },
     { legend: t(locale, 'spend.usage.segments.near'), size: 20, color: 'warning' },
@@ -108,9 +105,9 @@ function costLines(locale: Locale, lines: CostLine[], currency: string): string[
       ? t(locale, 'spend.usage.lineDetail', {
           name: line.name,
           detail: line.detail,
-          amount: money(locale, line.cost, currency),
+          amount: formatAmount(line.cost, currency, locale),
         })
-      : t(locale, 'spend.usage.line', { name: line.name, amount: money(locale, line.cost, currency) }),
+      : t(locale, 'spend.usage.line', { name: line.name, amount: formatAmount(line.cost, currency, locale) }),
   );
 }
 
@@ -140,7 +137,7 @@ export interface UsageCardInput {
 export function usageCard(locale: Locale, input: UsageCardInput): AdaptiveCard {
   const { overview } = input;
   const currency = overview.currency;
-  const spentText = money(locale, overview.totalCost, currency);
+  const spentText = formatAmount(overview.totalCost, currency, locale);
   const facts: Fact[] = [
     {
       title: t(locale, 'spend.usage.spent'),
@@ -158,14 +155,14 @@ export function usageCard(locale: Locale, input: UsageCardInput): AdaptiveCard {
     facts.push({
       title: t(locale, 'spend.usage.budget'),
       value: t(locale, 'spend.usage.budgetShare', {
-        amount: money(locale, overview.budget, currency),
+        amount: formatAmount(overview.budget, currency, locale),
         percent: formatPercent(overview.forecast.percentUsed ?? 0, locale),
       }),
     });
     facts.push({
       title: t(locale, 'spend.usage.forecast'),
       value: t(locale, 'spend.usage.forecastShare', {
-        amount: money(locale, overview.forecast.projectedTotal, currency),
+        amount: formatAmount(overview.forecast.projectedTotal, currency, locale),
         percent: formatPercent(overview.forecast.projectedPercent ?? 0, locale),
       }),
     });
@@ -181,7 +178,7 @@ export function usageCard(locale: Locale, input: UsageCardInput): AdaptiveCard {
     });
     facts.push({
       title: t(locale, 'spend.usage.forecast'),
-      value: money(locale, overview.forecast.projectedTotal, currency),
+      value: formatAmount(overview.forecast.projectedTotal, currency, locale),
     });
   }
   const days = dailySpend(input.snapshots);
@@ -194,7 +191,7 @@ export function usageCard(locale: Locale, input: UsageCardInput): AdaptiveCard {
           data: days.map((d) => ({ x: formatShortDay(d.day, locale), y: d.spent })),
           fallback: t(locale, 'spend.usage.trendFallback', {
             days: days
-              .map((d) => `${formatShortDay(d.day, locale)} ${money(locale, d.spent, currency)}`)
+              .map((d) => `${formatShortDay(d.day, locale)} ${formatAmount(d.spent, currency, locale)}`)
               .join(' · '),
           }),
         }
@@ -266,11 +263,16 @@ export function budgetCard(locale: Locale, input: BudgetCardInput): AdaptiveCard
     {
       title: t(locale, 'spend.budget.current'),
       value:
-        input.budget === null ? t(locale, 'spend.budget.none') : money(locale, input.budget, input.currency),
+        input.budget === null
+          ? t(locale, 'spend.budget.none')
+          : formatAmount(input.budget, input.currency, locale),
     },
   ];
   if (input.spent !== undefined) {
-    facts.push({ title: t(locale, 'spend.budget.spent'), value: money(locale, input.spent, input.currency) });
+    facts.push({
+      title: t(locale, 'spend.budget.spent'),
+      value: formatAmount(input.spent, input.currency, locale),
+    });
   }
   return spendCard(locale, {
     flow: t(locale, 'spend.budget.flow'),
@@ -319,18 +321,18 @@ export function alertCard(
       ? t(locale, 'spend.alert.forecastTitle', { customerName: alert.customerName })
       : t(locale, 'spend.alert.thresholdTitle', { customerName: alert.customerName, percent });
   const facts: Fact[] = [
-    { title: t(locale, 'spend.usage.spent'), value: money(locale, figures.totalCost, currency) },
+    { title: t(locale, 'spend.usage.spent'), value: formatAmount(figures.totalCost, currency, locale) },
     {
       title: t(locale, 'spend.usage.budget'),
       value: t(locale, 'spend.usage.budgetShare', {
-        amount: money(locale, figures.budget, currency),
+        amount: formatAmount(figures.budget, currency, locale),
         percent,
       }),
     },
     {
       title: t(locale, 'spend.usage.forecast'),
       value: t(locale, 'spend.usage.forecastShare', {
-        amount: money(locale, figures.projectedTotal, currency),
+        amount: formatAmount(figures.projectedTotal, currency, locale),
         percent: formatPercent(figures.projectedPercent, locale),
       }),
     },

@@ -14,6 +14,13 @@ export function formatMoney(amount: number, currency: string, locale: Locale): s
   }
 }
 
+/** An amount in its currency, or as a plain number when the currency is not known. */
+export function formatAmount(amount: number, currency: string | null | undefined, locale: Locale): string {
+  return currency
+    ? formatMoney(amount, currency, locale)
+    : new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }).format(amount);
+}
+
 /** A moment, in UTC, as people of that language write it. */
 export function formatInstant(at: number | string | undefined, locale: Locale = 'en'): string {
   if (at === undefined) return '—';
@@ -34,8 +41,9 @@ export function formatPercent(percent: number, locale: Locale): string {
   );
 }
 
-/** A calendar day, in UTC ("Nov 24, 2026" / "24 nov. 2026"). */
-export function formatDay(at: number | string, locale: Locale): string {
+/** A calendar day, in UTC ("Nov 24, 2026" / "24 nov. 2026"); none known: "—". */
+export function formatDay(at: number | string | undefined, locale: Locale): string {
+  if (at === undefined) return '—';
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return String(at);
   return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);

@@ -8,7 +8,7 @@ import type {
   ReconciliationResult,
 } from '../../workflows/invoices/reconciliationJob';
 import type { DownloadLink } from '../downloads/downloadLinks';
-import { formatInstant, formatMoney, intlLocale } from '../presenters/presenter';
+import { formatAmount, formatDay, formatInstant, intlLocale } from '../../i18n/format';
 
 /** The verb of the "new download link" button. */
 export const NEW_LINK_VERB = 'invoices.newLink';
@@ -27,19 +27,8 @@ interface Fact {
   value: string;
 }
 
-/** A calendar day as people of that language write it (invoice dates are days, in UTC). */
-export function formatDay(at: string | number | undefined, locale: Locale): string {
-  if (at === undefined) return '—';
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) return String(at);
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
-}
-
 function money(amount: number | null, currency: string | null, locale: Locale): string {
-  if (amount === null) return '—';
-  return currency
-    ? formatMoney(amount, currency, locale)
-    : new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }).format(amount);
+  return amount === null ? '—' : formatAmount(amount, currency, locale);
 }
 
 function count(value: number, locale: Locale): string {

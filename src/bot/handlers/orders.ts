@@ -12,7 +12,7 @@ import {
   type OrderSummary,
 } from '../../workflows/orders';
 import type { TurnServices } from '../turnServices';
-import { formatInstant } from '../presenters/presenter';
+import { formatInstant } from '../../i18n/format';
 import type { CommandHandler } from './types';
 
 export interface OrderHandlerDeps {

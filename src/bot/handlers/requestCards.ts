@@ -4,7 +4,8 @@ import { hasKey, pcErrorText, t, type Locale } from '../../i18n';
 import type { ActionRequest, KeyValueRepository } from '../../store';
 import type { Caller, Role } from '../../workflows/roles';
 import type { UserDirectory } from '../features/userDirectory';
-import { formatInstant, type PresenterRegistry, type WordedFact } from '../presenters/presenter';
+import { formatInstant } from '../../i18n/format';
+import type { PresenterRegistry, WordedFact } from '../presenters/presenter';
 
 export type RequestView = 'approver' | 'requester' | 'readonly' | 'rejecting';
 export type RequestOrigin = 'card' | 'list';

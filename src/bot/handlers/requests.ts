@@ -6,7 +6,7 @@ import type { ActionRequest, AuditEntryInput } from '../../store';
 import { MAX_REJECTION_REASON_LENGTH, type RequestService } from '../../workflows/requests/service';
 import { channelKeyOf } from '../conversationReferences';
 import { invokeCard, invokeError, invokeInvalidSubmission } from '../invokeResponses';
-import { formatInstant } from '../presenters/presenter';
+import { formatInstant } from '../../i18n/format';
 import type { TurnServices } from '../turnServices';
 import {
   decisionRefusal,

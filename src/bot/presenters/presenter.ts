@@ -86,8 +86,6 @@ export function formatFactValue(value: FactValue, locale: Locale): string {
   }
 }
 
-export { formatInstant, formatMoney, intlLocale };
-
 /** The common words for the events every kind shares; undefined: nothing to say in the conversation. */
 function commonMessage(
   request: ActionRequest,
