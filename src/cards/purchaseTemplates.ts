@@ -11,10 +11,10 @@ import requests from './templates/requests.json';
 /** The cards of the purchase flow, its requests and orders (merged into `templates` by templates.ts). */
 export const purchaseTemplates = {
   customerPicker: { template: customerPicker, strings: ['customerPicker', 'common'] },
-  catalogPicker: { template: catalogPicker, strings: ['purchase', 'common'] },
+  catalogPicker: { template: catalogPicker, strings: ['purchase', 'dialogs', 'common'] },
   purchaseNotice: { template: purchaseNotice, strings: ['purchase', 'common'] },
   mcaAttestation: { template: mcaAttestation, strings: ['purchase', 'common'] },
-  purchaseConfirm: { template: purchaseConfirm, strings: ['purchase', 'common'] },
+  purchaseConfirm: { template: purchaseConfirm, strings: ['purchase', 'dialogs', 'common'] },
   request: { template: request, strings: ['request', 'common'] },
   order: { template: order, strings: ['orders', 'common'] },
   orders: { template: orders, strings: ['orders', 'common'] },

@@ -11,6 +11,7 @@ import {
 } from '../workflows';
 import { endWithCard, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
+import { BACK_ACTION } from './cardPrompt';
 import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 
 export type BudgetChange = 'set' | 'clear' | 'raise';
@@ -96,7 +97,9 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
       (token) =>
         flowCard(locale, {
           flow: this.flow(step),
+          progress: this.progress(step, 2),
           token,
+          back: true,
           facts: this.facts(locale, draft),
           ...(projected !== undefined && draft.currency
             ? {
@@ -119,7 +122,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
           buttons: [{ title: t(locale, 'spend.budget.next'), action: 'submit', style: 'positive' }],
           title: t(locale, 'spend.budget.title', { customerName: customer.companyName }),
         }),
-      { submit: { amount: { required: true, maxLength: 40 } } },
+      { submit: { amount: { required: true, maxLength: 40 } }, [BACK_ACTION]: {} },
       this.flow(step),
     );
   }
@@ -128,7 +131,10 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
     const { locale } = this.turn(step);
     const loop = step.options as AmountLoopOptions;
     const { draft } = loop;
-    const text = submissionOf(step).values.amount ?? '';
+    const submission = submissionOf(step);
+    // Back is the main flow's to decide.
+    if (submission.action === BACK_ACTION) return step.endDialog(submission);
+    const text = submission.values.amount ?? '';
     const parsed = parseBudgetAmount(text, {
       currency: draft.currency || undefined,
       decimalComma: locale === 'fr',
@@ -183,9 +189,12 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
       (token) =>
         flowCard(locale, {
           flow: this.flow(step),
+          // Clearing asks no amount: two steps.
+          progress: change === 'clear' ? this.progress(step, 2, 2) : this.progress(step, 3),
           token,
+          back: true,
           tone: amount === null ? 'warning' : 'info',
-          ...(duplicate ? { notice: duplicate } : {}),
+          ...(duplicate ? { notice: duplicate, noticeTone: 'warning' as const } : {}),
           facts: [
             ...this.facts(locale, draft),
             {
@@ -204,7 +213,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
             },
           ],
         }),
-      { submit: {} },
+      { submit: {}, [BACK_ACTION]: {} },
       this.flow(step),
     );
   }
@@ -264,6 +273,20 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
 
   private options(step: Step): BudgetDialogOptions {
     return step.options as BudgetDialogOptions;
+  }
+
+  /** The customer, the amount, the confirmation. */
+  protected readonly stepCount = 3;
+
+  /** Back from the confirmation of a new amount is the amount (asked again); otherwise the customer. */
+  protected override async goBack(step: Step): Promise<DialogTurnResult> {
+    const draft = this.draft(step);
+    const options = this.options(step);
+    if (draft.amount !== undefined && options.change !== 'clear') {
+      const { amountText: _typed, ...rest } = options;
+      return step.replaceDialog(`${this.id}.steps`, { ...rest, query: required(draft.customer).id });
+    }
+    return this.startOver(step, { pick: true });
   }
 
   protected newDraft(): Draft {

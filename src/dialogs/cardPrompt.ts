@@ -10,6 +10,8 @@ import { presentCard, refuseSubmission } from './cardTurn';
 export const CARD_DIALOG_VERB = 'dialog.submit';
 /** The action every prompt accepts: it ends the whole flow, here, for every dialog. */
 export const CANCEL_ACTION = 'cancel';
+/** The action of a Back button: the dialog that offered it decides where back is. */
+export const BACK_ACTION = 'back';
 
 /** What one input of a card may carry when a given action submits it. */
 export interface CardFieldRule {

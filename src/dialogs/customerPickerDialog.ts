@@ -21,6 +21,10 @@ export interface CustomerPickerOptions {
   query: string;
   /** The flow's title, shown on the picker. */
   flow: string;
+  /** Where the person is in the flow ("Step 1 of 3"). */
+  progress?: string;
+  /** Show the picker even when the query names one customer (the person went back to change it). */
+  pick?: boolean;
 }
 
 export interface CustomerPickerDeps {
@@ -61,7 +65,7 @@ export class CustomerPickerDialog extends ComponentDialog {
         ? []
         : await findCustomers(this.deps.pc, state.query, { correlationId, limit: CUSTOMER_CHOICES });
     const named = namedCustomer(state.customers, state.query);
-    if (named) return step.next(autoChoice({ customerId: named.id }));
+    if (named && !options.pick) return step.next(autoChoice({ customerId: named.id }));
     // Nothing matches: the near misses, offered as "Did you mean".
     const suggested = state.customers.length === 0 && state.query !== '';
     if (suggested) {
@@ -76,6 +80,7 @@ export class CustomerPickerDialog extends ComponentDialog {
         customerPickerCard(locale, {
           token,
           title: options.flow,
+          ...(options.progress ? { progress: options.progress } : {}),
           query: state.query,
           customers: state.customers,
           suggested,
@@ -98,8 +103,10 @@ export class CustomerPickerDialog extends ComponentDialog {
     const options = step.options as CustomerPickerOptions;
     const result = submissionOf(step);
     if (result.action === 'search') {
+      // A new search: a name that matches one customer is taken at once, as when the flow began.
+      const { pick: _again, ...searched } = options;
       return step.replaceDialog('customerPicker.steps', {
-        ...options,
+        ...searched,
         query: result.values.search,
       } satisfies CustomerPickerOptions);
     }

@@ -10,9 +10,9 @@ import type { AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
 import { formatInstant } from '../i18n/format';
 import type { ActionRequest } from '../store';
-import type { RequestService } from '../workflows';
+import type { CustomerSummary, RequestService } from '../workflows';
 import type { DialogTurn } from './cardTurn';
-import { CardPrompt } from './cardPrompt';
+import { BACK_ACTION, CardPrompt } from './cardPrompt';
 import {
   CustomerPickerDialog,
   type CustomerPickerDeps,
@@ -75,11 +75,45 @@ export abstract class CustomerRequestDialog<
   /** A new draft, when the flow starts. */
   protected abstract newDraft(): TDraft;
 
-  /** Registers the main waterfall (`<id>.steps`): the customer picker, then these steps. */
+  /** How many steps the person sees at most (the customer is the first), for "Step n of N". */
+  protected abstract readonly stepCount: number;
+
+  /**
+   * Registers the main waterfall (`<id>.steps`): the customer picker, then these steps. A card
+   * answered with Back (`BACK_ACTION`) does not reach the next step: `goBack` decides where to go.
+   */
   protected withSteps(steps: WaterfallStep[]): void {
     const id = `${this.id}.steps`;
-    this.addDialog(new WaterfallDialog(id, [this.pickCustomer.bind(this), ...steps]));
+    const guarded = steps.map(
+      (run): WaterfallStep =>
+        async (step) =>
+          isBack(step.result) ? this.goBack(step) : run(step),
+    );
+    this.addDialog(new WaterfallDialog(id, [this.pickCustomer.bind(this), ...guarded]));
     this.initialDialogId = id;
+  }
+
+  /** "Step n of N" for a card of this flow. */
+  protected progress(step: WaterfallStepContext, n: number, of = this.stepCount): string {
+    return t(this.turn(step).locale, 'dialogs.progress', { n, of });
+  }
+
+  /**
+   * Back: by default to the customer, the picker shown again with the one chosen (the flow starts
+   * over from there, with what the command said). A flow with choices in between may go back less far.
+   */
+  protected async goBack(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.startOver(step, { pick: true });
+  }
+
+  /** The flow from its first step again, with the customer chosen: picked anew, or taken as is. */
+  protected async startOver(step: WaterfallStepContext, how: { pick: boolean }): Promise<DialogTurnResult> {
+    const customer = (this.draft(step) as { customer?: CustomerSummary }).customer;
+    return step.replaceDialog(`${this.id}.steps`, {
+      ...(step.options as object),
+      query: customer ? (how.pick ? customer.companyName : customer.id) : '',
+      pick: how.pick,
+    });
   }
 
   protected turn(step: WaterfallStepContext): DialogTurn {
@@ -93,8 +127,19 @@ export abstract class CustomerRequestDialog<
   }
 
   private async pickCustomer(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const query = ((step.options as { query?: string } | undefined)?.query ?? '').trim();
-    const options: CustomerPickerOptions = { query, flow: this.flow(step) };
+    const given = (step.options ?? {}) as { query?: string; pick?: boolean };
+    const options: CustomerPickerOptions = {
+      query: (given.query ?? '').trim(),
+      flow: this.flow(step),
+      progress: this.progress(step, 1),
+      ...(given.pick ? { pick: true } : {}),
+    };
     return step.beginDialog(CustomerPickerDialog.id, options);
   }
+}
+
+function isBack(result: unknown): boolean {
+  return (
+    typeof result === 'object' && result !== null && (result as { action?: unknown }).action === BACK_ACTION
+  );
 }

@@ -1,6 +1,6 @@
 import { renderCard, type AdaptiveCard } from '../cards/render';
 import { t, type Locale } from '../i18n';
-import { CANCEL_ACTION, CARD_DIALOG_VERB } from './cardPrompt';
+import { BACK_ACTION, CANCEL_ACTION, CARD_DIALOG_VERB } from './cardPrompt';
 
 export interface Fact {
   title: string;
@@ -29,9 +29,13 @@ export interface FlowSection {
 export interface FlowCardInput {
   /** The flow's title, on top. */
   flow: string;
+  /** Where the person is in the flow ("Step 2 of 3"), under the title. */
+  progress?: string;
   title?: string;
   tone?: 'info' | 'good' | 'warning' | 'error';
   notice?: string;
+  /** How the notice reads: good news (default) or a warning. */
+  noticeTone?: 'good' | 'warning';
   facts?: Fact[];
   sections?: FlowSection[];
   paragraphs?: string[];
@@ -41,11 +45,16 @@ export interface FlowCardInput {
   buttons?: FlowButton[];
   /** The step token of a prompt card: its buttons submit to the dialog, and Cancel is offered. */
   token?: string;
+  /** A prompt card that offers Back (to the step before), next to Cancel. */
+  back?: boolean;
 }
 
 /** Any step of a flow as one card (the `flow` template): what is known so far, what to do next. */
 export function flowCard(locale: Locale, input: FlowCardInput): AdaptiveCard {
   const buttons = [...(input.buttons ?? [])];
+  if (input.token && input.back) {
+    buttons.push({ title: t(locale, 'dialogs.back'), action: BACK_ACTION, style: 'default', inputs: 'none' });
+  }
   if (input.token) {
     buttons.push({
       title: t(locale, 'dialogs.cancel'),
@@ -60,7 +69,9 @@ export function flowCard(locale: Locale, input: FlowCardInput): AdaptiveCard {
       flow: input.flow,
       title: input.title ?? null,
       tone: input.tone ?? 'info',
+      progress: input.progress ?? null,
       notice: input.notice ?? null,
+      noticeTone: input.noticeTone ?? 'good',
       facts: input.facts ?? [],
       sections: (input.sections ?? []).map((s) => ({
         title: s.title,

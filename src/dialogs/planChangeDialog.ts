@@ -10,6 +10,7 @@ import {
 } from '../workflows';
 import { autoChoice, endWithCard, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
+import { BACK_ACTION } from './cardPrompt';
 import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
 
@@ -75,7 +76,9 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
       (token) =>
         flowCard(locale, {
           flow: this.flow(step),
+          progress: this.progress(step, 2),
           token,
+          back: true,
           facts: [{ title: t(locale, 'request.facts.customer'), value: customer.companyName }],
           choice: {
             id: 'plan',
@@ -84,7 +87,7 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
           },
           buttons: [{ title: t(locale, 'lifecycle.pickPlan.next'), action: 'select', style: 'positive' }],
         }),
-      { select: { plan: { required: true, oneOf: draft.plans.map((p) => p.id) } } },
+      { select: { plan: { required: true, oneOf: draft.plans.map((p) => p.id) } }, [BACK_ACTION]: {} },
       this.flow(step),
     );
   }
@@ -106,20 +109,22 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
     ];
     const kind = this.mode === 'suspend' ? SUSPEND_KIND : REACTIVATE_KIND;
     const duplicate = await duplicateWarning(this.deps.requests, kind, customer.id, turn);
-    const warned = duplicate ? { notice: duplicate } : {};
+    const warned = duplicate ? { notice: duplicate, noticeTone: 'warning' as const } : {};
     if (this.mode === 'reactivate') {
       return promptCard(
         step,
         (token) =>
           flowCard(locale, {
             flow: this.flow(step),
+            progress: this.progress(step, 3),
             token,
+            back: true,
             ...warned,
             facts,
             paragraphs: [t(locale, 'lifecycle.reactivate.confirm', { planName: plan.name })],
             buttons: [{ title: t(locale, 'lifecycle.submit'), action: 'submit', style: 'positive' }],
           }),
-        { submit: {} },
+        { submit: {}, [BACK_ACTION]: {} },
         this.flow(step),
       );
     }
@@ -133,7 +138,9 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
       (token) =>
         flowCard(locale, {
           flow: this.flow(step),
+          progress: this.progress(step, 3),
           token,
+          back: true,
           title: t(locale, 'lifecycle.suspend.checklist', { planName: plan.name }),
           tone: blocked ? 'warning' : 'good',
           ...warned,
@@ -144,13 +151,16 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
             ? [{ title: t(locale, 'lifecycle.suspend.recheck'), action: 'recheck', style: 'default' }]
             : [{ title: t(locale, 'lifecycle.submit'), action: 'submit', style: 'positive' }],
         }),
-      blocked ? { recheck: {} } : { submit: {} },
+      blocked ? { recheck: {}, [BACK_ACTION]: {} } : { submit: {}, [BACK_ACTION]: {} },
       this.flow(step),
     );
   }
 
   private async decide(step: Step): Promise<DialogTurnResult> {
-    if (submissionOf(step).action === 'recheck') return step.replaceDialog(this.check, step.options);
+    const submission = submissionOf(step);
+    if (submission.action === 'recheck') return step.replaceDialog(this.check, step.options);
+    // Back is the main flow's to decide.
+    if (submission.action === BACK_ACTION) return step.endDialog(submission);
     return step.endDialog({ submit: true });
   }
 
@@ -177,6 +187,15 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
       return endWithCard(step, refusedCard(turn.locale, this.flow(step), created.reason, turn.correlationId));
     }
     return endWithCard(step, await this.deps.publishRequest(step.context, created.request));
+  }
+
+  /** The customer, the plan, the checklist or confirmation. */
+  protected readonly stepCount = 3;
+
+  /** Back from the checklist or confirmation is the plan picker when there was a choice, else the customer. */
+  protected override async goBack(step: Step): Promise<DialogTurnResult> {
+    const draft = this.draft(step);
+    return this.startOver(step, { pick: !(draft.plan && draft.plans.length > 1) });
   }
 
   protected newDraft(): Draft {

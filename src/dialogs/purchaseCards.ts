@@ -85,6 +85,8 @@ export function customerPickerCard(
     notice?: string;
     /** The customers are near misses of the query ("Did you mean"), not matches. */
     suggested?: boolean;
+    /** Where the person is in the flow ("Step 1 of 3"). */
+    progress?: string;
   },
 ): AdaptiveCard {
   const mode =
@@ -94,7 +96,9 @@ export function customerPickerCard(
         ? 'none'
         : input.suggested
           ? 'suggest'
-          : 'several';
+          : input.customers.length === 1
+            ? 'one'
+            : 'several';
   return renderCard(
     'customerPicker',
     {
@@ -102,6 +106,7 @@ export function customerPickerCard(
       title: input.title,
       query: input.query,
       mode,
+      progress: input.progress ?? null,
       notice: input.notice ?? null,
       choices: input.customers.map((c) => ({ title: customerLabel(c), value: c.id })),
     },
@@ -116,6 +121,8 @@ export function catalogPickerCard(
     level: CatalogLevel;
     draft: PurchaseDraft;
     choices: Array<{ title: string; value: string }>;
+    /** Where the person is in the flow ("Step 2 of 3"). */
+    progress?: string;
   },
 ): AdaptiveCard {
   return renderCard(
@@ -123,6 +130,7 @@ export function catalogPickerCard(
     {
       token: input.token,
       heading: t(locale, `purchase.catalog.${input.level}`),
+      progress: input.progress ?? null,
       notice: input.draft.notice ?? null,
       facts: draftFacts(input.draft, locale),
       choices: input.choices,
@@ -191,7 +199,10 @@ export function mcaAttestationCard(
   );
 }
 
-export function confirmCard(locale: Locale, input: { token: string; draft: PurchaseDraft }): AdaptiveCard {
+export function confirmCard(
+  locale: Locale,
+  input: { token: string; draft: PurchaseDraft; progress?: string },
+): AdaptiveCard {
   const { draft } = input;
   const sku = draft.sku;
   const availability = draft.availability;
@@ -216,6 +227,7 @@ export function confirmCard(locale: Locale, input: { token: string; draft: Purch
     'purchaseConfirm',
     {
       token: input.token,
+      progress: input.progress ?? null,
       notice: draft.notice ?? null,
       facts,
       billingCycles: cycles.map((c) => ({ title: billingCycleLabel(locale, c), value: c })),

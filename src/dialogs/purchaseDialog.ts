@@ -1,4 +1,4 @@
-import { type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { statusLabel, t } from '../i18n';
 import {
   checkPurchaseReadiness,
@@ -9,6 +9,7 @@ import {
   type CustomerSummary,
   type PurchaseItem,
 } from '../workflows';
+import { BACK_ACTION } from './cardPrompt';
 import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 import { autoChoice, endWithCard, promptCard, required, submissionOf, type Actions } from './dialogSteps';
 import {
@@ -210,8 +211,9 @@ export class PurchaseDialog extends CustomerRequestDialog<PurchaseDraft, Purchas
     if (duplicate) draft.notice = draft.notice ? `${draft.notice} ${duplicate}` : duplicate;
     return promptCard(
       step,
-      (token) => confirmCard(locale, { token, draft }),
+      (token) => confirmCard(locale, { token, draft, progress: this.progress(step, 3) }),
       {
+        [BACK_ACTION]: {},
         submit: {
           billingCycle: { oneOf: sku.billingCycles },
           quantity: {
@@ -281,8 +283,12 @@ export class PurchaseDialog extends CustomerRequestDialog<PurchaseDraft, Purchas
       return endWithCard(step, noticeCard(locale, { tone: 'warning', draft, paragraphs: [text] }));
     }
     if (choices.length === 1) return step.next(autoChoice({ choice: choices[0].value }));
-    const actions: Actions = { select: { choice: { required: true, oneOf: choices.map((c) => c.value) } } };
-    const card = (token: string) => catalogPickerCard(locale, { token, level, draft, choices });
+    const actions: Actions = {
+      select: { choice: { required: true, oneOf: choices.map((c) => c.value) } },
+      [BACK_ACTION]: {},
+    };
+    const progress = this.progress(step, 2);
+    const card = (token: string) => catalogPickerCard(locale, { token, level, draft, choices, progress });
     const shown = promptCard(step, card, actions, this.flow(step));
     delete draft.notice; // shown once, on this card
     return shown;
@@ -295,6 +301,20 @@ export class PurchaseDialog extends CustomerRequestDialog<PurchaseDraft, Purchas
       customerId: customer.id,
       correlationId: this.turn(step).correlationId,
     };
+  }
+
+  /** The customer, the catalog choices (and the agreement when one is missing), the confirmation. */
+  protected readonly stepCount = 3;
+
+  /**
+   * Back from the confirmation goes to the catalog choice the person made (the flow again with the
+   * same customer); when every catalog choice was the only one, and from a catalog picker, back is
+   * the customer.
+   */
+  protected override async goBack(step: Step): Promise<DialogTurnResult> {
+    const draft = this.draft(step);
+    const choseInCatalog = !(draft.productAuto && draft.skuAuto && draft.availabilityAuto);
+    return this.startOver(step, { pick: !(draft.availability && choseInCatalog) });
   }
 
   protected newDraft(): PurchaseDraft {

@@ -9,6 +9,7 @@ import {
 } from '../workflows';
 import { endWithCard, promptCard, required } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
+import { BACK_ACTION } from './cardPrompt';
 import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, upgradeStatusSections } from './lifecycleCards';
 
@@ -81,10 +82,12 @@ export class UpgradeDialog extends CustomerRequestDialog<Draft> {
       (token) =>
         flowCard(locale, {
           flow: this.flow(step),
+          progress: this.progress(step, 2),
           token,
+          back: true,
           title: t(locale, 'lifecycle.upgrade.eligible', names),
           tone: 'good',
-          ...(duplicate ? { notice: duplicate } : {}),
+          ...(duplicate ? { notice: duplicate, noticeTone: 'warning' as const } : {}),
           facts: [
             { title: t(locale, 'request.facts.customer'), value: customer.companyName },
             {
@@ -103,7 +106,7 @@ export class UpgradeDialog extends CustomerRequestDialog<Draft> {
           ],
           buttons: [{ title: t(locale, 'lifecycle.submit'), action: 'submit', style: 'positive' }],
         }),
-      { submit: {} },
+      { submit: {}, [BACK_ACTION]: {} },
       this.flow(step),
     );
   }
@@ -130,6 +133,9 @@ export class UpgradeDialog extends CustomerRequestDialog<Draft> {
       return endWithCard(step, refusedCard(turn.locale, this.flow(step), created.reason, turn.correlationId));
     return endWithCard(step, await this.deps.publishRequest(step.context, created.request));
   }
+
+  /** The customer, then what the upgrade does and the request. */
+  protected readonly stepCount = 2;
 
   protected newDraft(): Draft {
     return {};

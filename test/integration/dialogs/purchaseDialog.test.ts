@@ -177,6 +177,38 @@ describe('the purchase dialog, turn by turn', () => {
     expect(await store.requests.list()).toEqual([]);
   });
 
+  it('says which step of how many each card is, and goes Back: to the availability from the confirmation, to the customer from the availability', async () => {
+    const c = client('Contoso France');
+    const availabilities = shown(await c.sendActivity('buy Contoso France'));
+    // The customer was named by the command: the first card is step 2.
+    expect(availabilities.text).toContain('Step 2 of 3');
+    const confirm = shown(await submit(c, availabilities, 'select', { choice: COMMERCIAL }));
+    expect(confirm.text).toContain('Step 3 of 3');
+    expect(confirm.text).toContain('"title":"Back"');
+
+    // Back from the confirmation: the availability picker again, for the same customer.
+    const again = shown(await submit(c, confirm, 'back'));
+    expect(again.text).toContain('Choose the availability');
+    expect(again.text).toContain('Contoso France');
+    expect(again.text).toContain('Step 2 of 3');
+    // The old confirmation is spent: its Submit changes nothing.
+    expect(await submit(c, confirm, 'submit')).toBeUndefined();
+
+    // Back from the availability: the customer, kept, with a search to pick another.
+    const customer = shown(await submit(c, again, 'back'));
+    expect(customer.text).toContain('Step 1 of 3');
+    expect(customer.text).toContain('Keep this customer, or search for another.');
+    expect(customer.choices('customerId')).toHaveLength(1);
+    const other = shown(await submit(c, customer, 'search', { search: 'Contoso Pharmaceuticals' }));
+    expect(other.text).toContain('Contoso Pharmaceuticals');
+    expect(other.text).toContain('Choose the availability');
+
+    const confirmOther = shown(await submit(c, other, 'select', { choice: COMMERCIAL }));
+    shown(await submit(c, confirmOther, 'submit'));
+    const created = await store.requests.list({ kind: PURCHASE_KIND });
+    expect(created.map((r) => r.customerName)).toEqual(['Contoso Pharmaceuticals']);
+  });
+
   it('offers a picker when several customers match, searches again, and goes on with the one picked', async () => {
     const c = client('contoso');
     const picker = shown(await c.sendActivity('buy contoso'));
@@ -239,5 +271,6 @@ describe('the purchase dialog, turn by turn', () => {
       await c.sendActivity({ type: ActivityTypes.Message, text: 'acheter contoso', locale: 'fr-FR' }),
     );
     expect(picker.text).toContain('Plusieurs clients correspondent à « contoso »');
+    expect(picker.text).toContain('Étape 1 sur 3');
   });
 });

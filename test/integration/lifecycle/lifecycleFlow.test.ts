@@ -132,6 +132,21 @@ describe('Azure plan lifecycle in Teams (HTTP, simulator, SQLite)', () => {
     expect(t.sentHere().some((s) => (s.text ?? '').includes('is active again'))).toBe(true);
   });
 
+  it('reactivate: says the step, and Back from the confirmation shows the customer again (one plan: nothing between)', async () => {
+    const t = thread();
+    const card = await say(t, 'reactivate Tailspin Toys');
+    expect(textOf(card.card)).toContain('Step 3 of 3');
+    const back = await t.click(REQUESTER, card.id, actionOf(card.card, { action: 'back' }));
+    const picker = back.card as Card;
+    expect(textOf(picker)).toContain('Step 1 of 3');
+    expect(textOf(picker)).toContain('Keep this customer, or search for another.');
+    const again = await t.click(REQUESTER, card.id, actionOf(picker, { action: 'select' }), {
+      customerId: (await harness.simulator.customer('Tailspin Toys')).id,
+    });
+    expect(textOf(again.card)).toContain('Step 3 of 3');
+    expect(await harness.requests.listOpen({ kind: 'reactivate' })).toEqual([]);
+  });
+
   it('upgrade Wingtip Toys: the effects, then the request, then the line items when it completes', async () => {
     const t = thread();
     const card = await say(t, 'upgrade Wingtip Toys');

@@ -268,6 +268,25 @@ describe('budget alerts and budgets in Teams (HTTP, simulator, SQLite)', () => {
       expect(spend.data.budget).toBe(1500.5);
     });
 
+    it('goes Back from the confirmation to the amount, asked again, and on to a new one', async () => {
+      const t = thread();
+      const made = async () => (await harness.store.requests.list({ kind: 'set-budget' })).length;
+      const before = await made();
+      const confirm = await say(t, 'budget Alpine Ski House set 2000');
+      expect(textOf(confirm.card)).toContain('Step 3 of 3');
+      expect(textOf(confirm.card)).toContain('€2,000.00');
+      const back = await t.click(REQUESTER, confirm.id, actionOf(confirm.card, { action: 'back' }));
+      const amount = back.card as Card;
+      expect(textOf(amount)).toContain('Step 2 of 3');
+      expect(inputOf(amount, 'amount').value).toBe('');
+      const next = await t.click(REQUESTER, confirm.id, actionOf(amount, { action: 'submit' }), {
+        amount: '2500',
+      });
+      expect(textOf(next.card)).toContain('Set the spending budget of Alpine Ski House to €2,500.00?');
+      // Nothing was asked of anyone: no request until the confirmation is submitted.
+      expect(await made()).toBe(before);
+    });
+
     it('clears the budget after a confirmation', async () => {
       const t = thread();
       const shown = await say(t, 'budget Alpine Ski House');
