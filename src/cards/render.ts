@@ -32,13 +32,28 @@ export function renderCard(name: CardName, data: Record<string, unknown>, locale
   const entry = templates[name];
   const s: Record<string, unknown> = {};
   for (const section of entry.strings) s[section] = strings(locale, section, data);
-  const template = new ACData.Template(entry.template);
-  const expanded: unknown = template.expand({ $root: { ...data, s, locale } });
+  const expanded: unknown = preparedTemplate(name).expand({ $root: { ...data, s, locale } });
   if (!isCard(expanded)) throw new CardRenderError(name, 'template did not expand to an AdaptiveCard');
   const size = Buffer.byteLength(JSON.stringify(expanded), 'utf8');
   if (size > MAX_CARD_BYTES)
     throw new CardRenderError(name, `${size} bytes is over the ${MAX_CARD_BYTES} limit`);
   return expanded;
+}
+
+/**
+ * A template's expressions are parsed once, when it is first used: parsing (an ANTLR grammar) was
+ * most of a card's cost. `expand` keeps no state between calls that matters (it is synchronous and
+ * resets its context each time), so one prepared template serves every render.
+ */
+const prepared = new Map<CardName, ACData.Template>();
+
+function preparedTemplate(name: CardName): ACData.Template {
+  let template = prepared.get(name);
+  if (!template) {
+    template = new ACData.Template(templates[name].template);
+    prepared.set(name, template);
+  }
+  return template;
 }
 
 function isCard(value: unknown): value is AdaptiveCard {

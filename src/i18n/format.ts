@@ -2,23 +2,55 @@ import type { Locale } from './index';
 
 /** Numbers, money, shares and dates as people of the reader's language write them. */
 
+/**
+ * Intl formatters are costly to build and free to reuse: one per language and options (a few
+ * dozen in all: the currencies seen and the styles below).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(intlLocale(locale), options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+function dateFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(intlLocale(locale), options);
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
 export function intlLocale(locale: Locale): string {
   return locale === 'fr' ? 'fr-FR' : 'en-US';
 }
 
 export function formatMoney(amount: number, currency: string, locale: Locale): string {
   try {
-    return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(amount);
+    return numberFormat(locale, { style: 'currency', currency }).format(amount);
   } catch {
-    return `${new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
+    return `${numberFormat(locale, { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
   }
+}
+
+/** A plain number (default: up to three decimals, as Intl does). */
+export function formatNumber(value: number, locale: Locale, maximumFractionDigits = 3): string {
+  return numberFormat(locale, { maximumFractionDigits }).format(value);
 }
 
 /** An amount in its currency, or as a plain number when the currency is not known. */
 export function formatAmount(amount: number, currency: string | null | undefined, locale: Locale): string {
   return currency
     ? formatMoney(amount, currency, locale)
-    : new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }).format(amount);
+    : numberFormat(locale, { maximumFractionDigits: 2 }).format(amount);
 }
 
 /** A moment, in UTC, as people of that language write it. */
@@ -26,7 +58,7 @@ export function formatInstant(at: number | string | undefined, locale: Locale = 
   if (at === undefined) return '—';
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return String(at);
-  const text = new Intl.DateTimeFormat(intlLocale(locale), {
+  const text = dateFormat(locale, {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: 'UTC',
@@ -36,9 +68,7 @@ export function formatInstant(at: number | string | undefined, locale: Locale = 
 
 /** A share in percent (62.5 → "62.5%" / "62,5 %"). */
 export function formatPercent(percent: number, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 }).format(
-    percent / 100,
-  );
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(percent / 100);
 }
 
 /** A calendar day, in UTC ("Nov 24, 2026" / "24 nov. 2026"); none known: "—". */
@@ -46,14 +76,14 @@ export function formatDay(at: number | string | undefined, locale: Locale): stri
   if (at === undefined) return '—';
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return String(at);
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return dateFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
 
 /** A short day for a chart's axis ("Nov 24" / "24 nov."). */
 export function formatShortDay(at: number | string, locale: Locale): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return String(at);
-  return new Intl.DateTimeFormat(intlLocale(locale), {
+  return dateFormat(locale, {
     month: 'short',
     day: 'numeric',
     timeZone: 'UTC',

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { withStatementCache } from './statementCache';
 import { Pool, types as pgTypes, type CustomTypesConfig } from 'pg';
 import { StoreConfigError } from './errors';
 import type { Engine } from './migrations';
@@ -49,7 +50,7 @@ function connectSqlite(path: string): Connection {
   database.pragma('foreign_keys = ON');
   return {
     engine: 'sqlite',
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
     sqlite: database,
     describe: inMemory ? 'sqlite::memory:' : `sqlite:${resolve(path)}`,
   };

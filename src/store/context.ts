@@ -1,6 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Engine } from './migrations';
+import { prepareCached } from './statementCache';
 import type { Database } from './schema';
 
 /**
@@ -48,7 +49,7 @@ export function atomicFor(db: Kysely<Database>, sqlite: SqliteDatabase.Database 
 }
 
 function runSqlite(sqlite: SqliteDatabase.Database, query: CompiledQuery): unknown[] {
-  const statement = sqlite.prepare(query.sql);
+  const statement = prepareCached(sqlite, query.sql);
   const parameters = query.parameters as unknown[];
   if (statement.reader) return statement.all(...parameters);
   statement.run(...parameters);

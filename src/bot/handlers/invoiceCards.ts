@@ -8,7 +8,7 @@ import type {
   ReconciliationResult,
 } from '../../workflows/invoices/reconciliationJob';
 import type { DownloadLink } from '../downloads/downloadLinks';
-import { formatAmount, formatDay, formatInstant, intlLocale } from '../../i18n/format';
+import { formatAmount, formatDay, formatInstant, formatNumber } from '../../i18n/format';
 
 /** The verb of the "new download link" button. */
 export const NEW_LINK_VERB = 'invoices.newLink';
@@ -32,7 +32,7 @@ function money(amount: number | null, currency: string | null, locale: Locale): 
 }
 
 function count(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 6 }).format(value);
+  return formatNumber(value, locale, 6);
 }
 
 function paidText(invoice: InvoiceSummary, locale: Locale): { text: string; settled: boolean } {

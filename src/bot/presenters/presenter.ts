@@ -1,5 +1,5 @@
 import { billingCycleLabel, hasKey, pcErrorText, statusLabel, t, type Locale } from '../../i18n';
-import { formatInstant, formatMoney, intlLocale } from '../../i18n/format';
+import { formatInstant, formatMoney, formatNumber } from '../../i18n/format';
 import type { ActionRequest } from '../../store';
 import type { Fact, FactValue, KindRegistry, RequestNotice } from '../../workflows';
 
@@ -70,7 +70,7 @@ export function wordFact(kind: string, fact: Fact, locale: Locale): WordedFact {
 
 export function formatFactValue(value: FactValue, locale: Locale): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return new Intl.NumberFormat(intlLocale(locale)).format(value);
+  if (typeof value === 'number') return formatNumber(value, locale);
   switch (value.type) {
     case 'date':
       return formatInstant(value.at, locale);
