@@ -40,25 +40,32 @@ interface Measured {
 }
 
 async function measure(scenario: Scenario, workers: number, perWorker: number): Promise<Measured> {
+  // Everything a turn needs is set up first, so that nothing untimed runs beside the timed turns.
+  const prepared: unknown[][] = [];
+  for (let worker = 0; worker < workers; worker++) {
+    prepared.push([]);
+    for (let i = 0; i < perWorker; i++) {
+      prepared[worker].push(scenario.prepare ? await scenario.prepare(worker, i) : undefined);
+    }
+  }
   const times: number[] = [];
+  const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       for (let i = 0; i < perWorker; i++) {
-        const prepared = scenario.prepare ? await scenario.prepare(worker, i) : undefined;
         const t0 = performance.now();
-        await scenario.turn(worker, i, prepared);
+        await scenario.turn(worker, i, prepared[worker][i]);
         times.push(performance.now() - t0);
       }
     }),
   );
+  const wallMs = performance.now() - started;
   times.sort((a, b) => a - b);
-  const meanMs = times.reduce((sum, t) => sum + t, 0) / times.length;
   return {
     p50: percentile(times, 50),
     p95: percentile(times, 95),
     p99: percentile(times, 99),
-    // What the conversations get through while they are all in a turn (setup between turns excluded).
-    perSecond: (workers * 1000) / meanMs,
+    perSecond: (times.length * 1000) / wallMs,
   };
 }
 
@@ -104,6 +111,7 @@ export async function benchBotTurns(): Promise<BenchResult> {
   const alpine = await harness.simulator.customer('Alpine Ski House');
   const channel = '19:bench-alerts@thread.tacv2';
   let alertSerial = 0;
+  let buySerial = 0;
 
   const scenarios: Scenario[] = [
     {
@@ -120,19 +128,29 @@ export async function benchBotTurns(): Promise<BenchResult> {
     },
     {
       name: 'catalog picker step',
-      prepare: async (worker) => {
-        const thread = new TeamsThread(harness, {
-          conversationId: `19:bench-buy-${worker}@thread.tacv2;messageid=1`,
-        });
+      prepare: async (worker, i) => {
+        // A conversation of its own per turn: each picker is a dialog waiting for its answer.
+        const conversationId = `19:bench-buy-${worker}-${i}-${(buySerial += 1)}@thread.tacv2;messageid=1`;
+        const thread = new TeamsThread(harness, { conversationId });
         const [first] = await thread.say(REQUESTER, 'buy Contoso France');
-        return { thread, first };
+        if (!first.card) throw new Error('no availability picker');
+        return { conversationId, action: actionOf(first.card as Card, { action: 'select' }) };
       },
       turn: async (_worker, _i, prepared) => {
-        const { thread, first } = prepared as { thread: TeamsThread; first: { id: string; card?: Card } };
-        if (!first.card) throw new Error('no availability picker');
-        await thread.click(REQUESTER, first.id, actionOf(first.card, { action: 'select' }), {
-          choice: 'DZH318Z0BML6',
-        });
+        // Posted as Teams posts it, like every other scenario (no card checks in the timed part).
+        const { conversationId, action } = prepared as {
+          conversationId: string;
+          action: Record<string, unknown> & { verb: string };
+        };
+        const { verb, ...data } = action;
+        await post(
+          url,
+          cardAction(
+            verb,
+            { ...data, choice: 'DZH318Z0BML6' },
+            { serviceUrl, user: REQUESTER, conversationType: 'channel', conversationId },
+          ),
+        );
       },
     },
     {
