@@ -12,7 +12,7 @@ import {
 import { endWithCard, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
 import { BACK_ACTION } from './cardPrompt';
-import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
+import { CustomerRequestDialog, type RequestDialogDeps } from './customerRequestDialog';
 
 export type BudgetChange = 'set' | 'clear' | 'raise';
 
@@ -27,8 +27,6 @@ export interface BudgetDialogOptions {
   /** What the period is heading for (a raise from an alert suggests it). */
   projectedTotal?: number;
 }
-
-export type BudgetDialogDeps = RequestDialogDeps;
 
 interface Draft {
   customer?: CustomerSummary;
@@ -57,7 +55,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
   static readonly id = 'budget.change';
   private readonly amountLoop = `${BudgetDialog.id}.amount`;
 
-  constructor(deps: BudgetDialogDeps) {
+  constructor(deps: RequestDialogDeps) {
     super(BudgetDialog.id, deps);
     this.withSteps([this.readBudget.bind(this), this.confirm.bind(this), this.submit.bind(this)]);
     this.addDialog(
@@ -183,7 +181,8 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
             customerName: customer.companyName,
             amount: money(amount),
           });
-    const duplicate = await duplicateWarning(this.deps.requests, kind, customer.id, this.turn(step));
+    // A set and a raise change the same budget: either open one is a duplicate.
+    const warned = await this.duplicateNotice(step, [SET_BUDGET_KIND, RAISE_BUDGET_KIND], customer.id);
     return promptCard(
       step,
       (token) =>
@@ -194,7 +193,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
           token,
           back: true,
           tone: amount === null ? 'warning' : 'info',
-          ...(duplicate ? { notice: duplicate, noticeTone: 'warning' as const } : {}),
+          ...warned,
           facts: [
             ...this.facts(locale, draft),
             {
@@ -283,8 +282,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
     const draft = this.draft(step);
     const options = this.options(step);
     if (draft.amount !== undefined && options.change !== 'clear') {
-      const { amountText: _typed, ...rest } = options;
-      return step.replaceDialog(`${this.id}.steps`, { ...rest, query: required(draft.customer).id });
+      return this.startOver(step, { pick: false, forget: ['amountText'] });
     }
     return this.startOver(step, { pick: true });
   }

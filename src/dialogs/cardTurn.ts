@@ -11,8 +11,6 @@ export interface DialogTurn {
   locale: Locale;
   caller: Caller;
   roles: Role[];
-  /** The caller's tenant (channelData.tenant.id). */
-  tenantId?: string;
 }
 
 /**

@@ -23,8 +23,8 @@ export interface CustomerPickerOptions {
   flow: string;
   /** Where the person is in the flow ("Step 1 of 3"). */
   progress?: string;
-  /** Show the picker even when the query names one customer (the person went back to change it). */
-  pick?: boolean;
+  /** The customer chosen before (the person went back): offered to keep, with a search to change it. */
+  current?: CustomerSummary;
 }
 
 export interface CustomerPickerDeps {
@@ -59,13 +59,15 @@ export class CustomerPickerDialog extends ComponentDialog {
     const options = step.options as CustomerPickerOptions;
     const { correlationId, locale } = this.deps.turn(step.context);
     const state = this.state(step);
-    state.query = options.query.trim().slice(0, 100);
-    state.customers =
-      state.query === ''
+    const { current } = options;
+    state.query = current ? current.companyName : options.query.trim().slice(0, 100);
+    state.customers = current
+      ? [current]
+      : state.query === ''
         ? []
         : await findCustomers(this.deps.pc, state.query, { correlationId, limit: CUSTOMER_CHOICES });
-    const named = namedCustomer(state.customers, state.query);
-    if (named && !options.pick) return step.next(autoChoice({ customerId: named.id }));
+    const named = current ? undefined : namedCustomer(state.customers, state.query);
+    if (named) return step.next(autoChoice({ customerId: named.id }));
     // Nothing matches: the near misses, offered as "Did you mean".
     const suggested = state.customers.length === 0 && state.query !== '';
     if (suggested) {
@@ -104,7 +106,7 @@ export class CustomerPickerDialog extends ComponentDialog {
     const result = submissionOf(step);
     if (result.action === 'search') {
       // A new search: a name that matches one customer is taken at once, as when the flow began.
-      const { pick: _again, ...searched } = options;
+      const { current: _before, ...searched } = options;
       return step.replaceDialog('customerPicker.steps', {
         ...searched,
         query: result.values.search,

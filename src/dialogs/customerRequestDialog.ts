@@ -36,11 +36,11 @@ export interface RequestDialogDeps extends CustomerPickerDeps {
  */
 export async function duplicateWarning(
   requests: Pick<RequestService, 'openFor'>,
-  kind: string,
+  kinds: readonly string[],
   customerId: string,
-  turn: Pick<DialogTurn, 'locale' | 'tenantId'>,
+  turn: Pick<DialogTurn, 'locale' | 'caller'>,
 ): Promise<string | undefined> {
-  const open = await requests.openFor(kind, customerId, turn.tenantId);
+  const open = await requests.openFor(kinds, customerId, turn.caller);
   if (!open) return undefined;
   return t(turn.locale, 'request.duplicate', {
     requesterName: open.requesterName,
@@ -93,6 +93,16 @@ export abstract class CustomerRequestDialog<
     this.initialDialogId = id;
   }
 
+  /** The duplicate warning as a flow card shows it (a notice in the warning colour), or nothing. */
+  protected async duplicateNotice(
+    step: WaterfallStepContext,
+    kinds: readonly string[],
+    customerId: string,
+  ): Promise<{ notice: string; noticeTone: 'warning' } | Record<string, never>> {
+    const warning = await duplicateWarning(this.deps.requests, kinds, customerId, this.turn(step));
+    return warning ? { notice: warning, noticeTone: 'warning' } : {};
+  }
+
   /** "Step n of N" for a card of this flow. */
   protected progress(step: WaterfallStepContext, n: number, of = this.stepCount): string {
     return t(this.turn(step).locale, 'dialogs.progress', { n, of });
@@ -106,14 +116,26 @@ export abstract class CustomerRequestDialog<
     return this.startOver(step, { pick: true });
   }
 
-  /** The flow from its first step again, with the customer chosen: picked anew, or taken as is. */
-  protected async startOver(step: WaterfallStepContext, how: { pick: boolean }): Promise<DialogTurnResult> {
+  /**
+   * The flow from its first step again with the customer chosen (carried, not looked up again):
+   * offered in the picker to keep or change (`pick`), or taken as is. `forget` names options of the
+   * flow that must not be applied again (an amount typed with the command, say).
+   */
+  protected async startOver(
+    step: WaterfallStepContext,
+    how: { pick: boolean; forget?: readonly string[] },
+  ): Promise<DialogTurnResult> {
     const customer = (this.draft(step) as { customer?: CustomerSummary }).customer;
+    const kept = Object.fromEntries(
+      Object.entries((step.options ?? {}) as Record<string, unknown>).filter(
+        ([key]) => !['customer', 'pick', ...(how.forget ?? [])].includes(key),
+      ),
+    );
     return step.replaceDialog(`${this.id}.steps`, {
-      ...(step.options as object),
-      query: customer ? (how.pick ? customer.companyName : customer.id) : '',
-      pick: how.pick,
-    });
+      ...kept,
+      ...(customer ? { customer } : {}),
+      ...(how.pick ? { pick: true } : {}),
+    } satisfies Record<string, unknown> & Restart);
   }
 
   protected turn(step: WaterfallStepContext): DialogTurn {
@@ -127,15 +149,22 @@ export abstract class CustomerRequestDialog<
   }
 
   private async pickCustomer(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const given = (step.options ?? {}) as { query?: string; pick?: boolean };
+    const given = (step.options ?? {}) as { query?: string } & Restart;
+    if (given.customer && !given.pick) return step.next(given.customer);
     const options: CustomerPickerOptions = {
       query: (given.query ?? '').trim(),
       flow: this.flow(step),
       progress: this.progress(step, 1),
-      ...(given.pick ? { pick: true } : {}),
+      ...(given.customer ? { current: given.customer } : {}),
     };
     return step.beginDialog(CustomerPickerDialog.id, options);
   }
+}
+
+/** What a flow started over carries: the customer chosen, and whether to offer it for a change. */
+interface Restart {
+  customer?: CustomerSummary;
+  pick?: boolean;
 }
 
 function isBack(result: unknown): boolean {

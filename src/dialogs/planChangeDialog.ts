@@ -11,10 +11,8 @@ import {
 import { autoChoice, endWithCard, promptCard, required, submissionOf } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
 import { BACK_ACTION } from './cardPrompt';
-import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
+import { CustomerRequestDialog, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
-
-export type PlanChangeDialogDeps = RequestDialogDeps;
 
 export interface PlanChangeOptions {
   query: string;
@@ -44,7 +42,7 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
 
   constructor(
     private readonly mode: Mode,
-    deps: PlanChangeDialogDeps,
+    deps: RequestDialogDeps,
   ) {
     super(mode === 'suspend' ? PlanChangeDialog.suspendId : PlanChangeDialog.reactivateId, deps);
     this.check = `${this.id}.check`;
@@ -95,21 +93,26 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
   private async startCheck(step: Step): Promise<DialogTurnResult> {
     const draft = this.draft(step);
     draft.plan = required(draft.plans.find((p) => p.id === submissionOf(step).values.plan));
-    return step.beginDialog(this.check, { customer: draft.customer, plan: draft.plan });
+    const customer = required(draft.customer);
+    const kind = this.mode === 'suspend' ? SUSPEND_KIND : REACTIVATE_KIND;
+    // Read once: "check again" runs the preflight again, not this.
+    const warned = await this.duplicateNotice(step, [kind], customer.id);
+    return step.beginDialog(this.check, { customer, plan: draft.plan, warned });
   }
 
   /** The suspension preflight (a reactivation has none): the checklist, or the confirmation. */
   private async runCheck(step: Step): Promise<DialogTurnResult> {
-    const { customer, plan } = step.options as { customer: CustomerSummary; plan: PlanSummary };
+    const { customer, plan, warned } = step.options as {
+      customer: CustomerSummary;
+      plan: PlanSummary;
+      warned: { notice?: string; noticeTone?: 'warning' };
+    };
     const turn = this.turn(step);
     const { locale } = turn;
     const facts = [
       { title: t(locale, 'request.facts.customer'), value: customer.companyName },
       { title: t(locale, 'kinds.suspend.facts.plan'), value: `${plan.name} · ${plan.id}` },
     ];
-    const kind = this.mode === 'suspend' ? SUSPEND_KIND : REACTIVATE_KIND;
-    const duplicate = await duplicateWarning(this.deps.requests, kind, customer.id, turn);
-    const warned = duplicate ? { notice: duplicate, noticeTone: 'warning' as const } : {};
     if (this.mode === 'reactivate') {
       return promptCard(
         step,

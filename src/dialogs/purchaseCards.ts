@@ -201,7 +201,13 @@ export function mcaAttestationCard(
 
 export function confirmCard(
   locale: Locale,
-  input: { token: string; draft: PurchaseDraft; progress?: string },
+  input: {
+    token: string;
+    draft: PurchaseDraft;
+    progress?: string;
+    /** Said before going on (a request for this is already open), in the warning colour. */
+    warning?: string;
+  },
 ): AdaptiveCard {
   const { draft } = input;
   const sku = draft.sku;
@@ -228,6 +234,7 @@ export function confirmCard(
     {
       token: input.token,
       progress: input.progress ?? null,
+      warning: input.warning ?? null,
       notice: draft.notice ?? null,
       facts,
       billingCycles: cycles.map((c) => ({ title: billingCycleLabel(locale, c), value: c })),

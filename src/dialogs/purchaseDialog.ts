@@ -207,11 +207,10 @@ export class PurchaseDialog extends CustomerRequestDialog<PurchaseDraft, Purchas
     const turn = this.turn(step);
     const { locale } = turn;
     const customer = required(draft.customer);
-    const duplicate = await duplicateWarning(this.deps.requests, PURCHASE_KIND, customer.id, turn);
-    if (duplicate) draft.notice = draft.notice ? `${draft.notice} ${duplicate}` : duplicate;
+    const warning = await duplicateWarning(this.deps.requests, [PURCHASE_KIND], customer.id, turn);
     return promptCard(
       step,
-      (token) => confirmCard(locale, { token, draft, progress: this.progress(step, 3) }),
+      (token) => confirmCard(locale, { token, draft, progress: this.progress(step, 3), warning }),
       {
         [BACK_ACTION]: {},
         submit: {

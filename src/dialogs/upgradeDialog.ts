@@ -10,10 +10,8 @@ import {
 import { endWithCard, promptCard, required } from './dialogSteps';
 import { flowCard, refusedCard } from './flowCards';
 import { BACK_ACTION } from './cardPrompt';
-import { CustomerRequestDialog, duplicateWarning, type RequestDialogDeps } from './customerRequestDialog';
+import { CustomerRequestDialog, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, upgradeStatusSections } from './lifecycleCards';
-
-export type UpgradeDialogDeps = RequestDialogDeps;
 
 interface Draft {
   customer?: CustomerSummary;
@@ -30,7 +28,7 @@ type Step = WaterfallStepContext;
 export class UpgradeDialog extends CustomerRequestDialog<Draft> {
   static readonly id = 'upgrade';
 
-  constructor(deps: UpgradeDialogDeps) {
+  constructor(deps: RequestDialogDeps) {
     super(UpgradeDialog.id, deps);
     this.withSteps([this.check.bind(this), this.submit.bind(this)]);
   }
@@ -76,7 +74,7 @@ export class UpgradeDialog extends CustomerRequestDialog<Draft> {
         t(locale, 'lifecycle.upgrade.notEligible', { ...names, reason, code: eligibility.code }),
       ]);
     }
-    const duplicate = await duplicateWarning(this.deps.requests, UPGRADE_KIND, customer.id, this.turn(step));
+    const warned = await this.duplicateNotice(step, [UPGRADE_KIND], customer.id);
     return promptCard(
       step,
       (token) =>
@@ -87,7 +85,7 @@ export class UpgradeDialog extends CustomerRequestDialog<Draft> {
           back: true,
           title: t(locale, 'lifecycle.upgrade.eligible', names),
           tone: 'good',
-          ...(duplicate ? { notice: duplicate, noticeTone: 'warning' as const } : {}),
+          ...warned,
           facts: [
             { title: t(locale, 'request.facts.customer'), value: customer.companyName },
             {

@@ -31,7 +31,7 @@ function dateFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.D
   );
 }
 
-export function intlLocale(locale: Locale): string {
+function intlLocale(locale: Locale): string {
   return locale === 'fr' ? 'fr-FR' : 'en-US';
 }
 

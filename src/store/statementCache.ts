@@ -8,8 +8,8 @@ const caches = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.S
 /**
  * better-sqlite3 compiles a statement on every `prepare`; Kysely and `atomically` asked for it on
  * every query, which was the largest single cost of a store call. A compiled statement is reused
- * for the same SQL (least recently used ones dropped past MAX_STATEMENTS). Safe because every
- * statement is run to completion synchronously (`all` or `run`, never a pending `iterate`).
+ * for the same SQL (least recently used ones dropped past MAX_STATEMENTS). A statement still in
+ * use (an `iterate` not run to its end) is never handed out twice: that call gets a fresh one.
  */
 export function prepareCached(database: SqliteDatabase.Database, sql: string): SqliteDatabase.Statement {
   let cache = caches.get(database);
@@ -18,6 +18,7 @@ export function prepareCached(database: SqliteDatabase.Database, sql: string): S
     caches.set(database, cache);
   }
   const known = cache.get(sql);
+  if (known?.busy) return database.prepare(sql);
   if (known) {
     cache.delete(sql);
     cache.set(sql, known);

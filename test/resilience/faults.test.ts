@@ -238,6 +238,8 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
       }
       // The channel that follows everyone at 1,000 % was read on every sweep: no threshold was
       // reached there, so nothing but forecasts may have been raised for it.
+      const [following] = await store.alerts.list({ conversationKey: everyone.channelId });
+      expect(following?.thresholds).toEqual([1000]);
       const everyoneAlerts = await store.alerts.alerts({
         conversationKey: everyone.channelId,
         limit: 10_000,

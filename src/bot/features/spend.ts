@@ -26,19 +26,13 @@ import {
 } from '../../workflows';
 import { channelKeyOf } from '../conversationReferences';
 import type { CommandHandler, VerbHandler } from '../handlers/types';
-import {
-  invokeCard,
-  invokeError,
-  invokeForbidden,
-  invokeInvalidSubmission,
-  invokeMessage,
-} from '../invokeResponses';
+import { invokeCard, invokeError, invokeInvalidSubmission, invokeMessage } from '../invokeResponses';
 import type { KindPresenter } from '../presenters/presenter';
 import type { ProactiveMessenger } from '../proactive';
 import { toActivity } from '../proactive';
 import { requiredTurnServices, type TurnServices } from '../turnServices';
 import type { FeatureDefinition } from './feature';
-import { dialogCommand, refuseRole } from './startDialog';
+import { dialogCommand, refuseRole, refuseRoleInvoke } from './startDialog';
 
 const USAGE_DIALOG = 'usage';
 const BUDGET_SHOW_DIALOG = 'budget.show';
@@ -102,16 +96,13 @@ export function parseAlertsCommand(argText: string): AlertsCommand {
 }
 
 /** The caller as the alert service records them. */
-function actorOf(
-  turn: Pick<TurnServices, 'caller' | 'tenantId' | 'correlationId'>,
-  context: TurnContext,
-): AlertActor {
+function actorOf(turn: Pick<TurnServices, 'caller' | 'correlationId'>, context: TurnContext): AlertActor {
   return {
     id: turn.caller.aadObjectId ?? 'unknown',
     name: turn.caller.name,
     correlationId: turn.correlationId,
     conversationId: context.activity.conversation.id,
-    ...(turn.tenantId ? { tenantId: turn.tenantId } : {}),
+    ...(turn.caller.tenantId ? { tenantId: turn.caller.tenantId } : {}),
   };
 }
 
@@ -355,19 +346,13 @@ export const spendFeature: FeatureDefinition = {
       return alert;
     };
 
-    // The turn's audit records the refusal (read.<verb>.refused).
-    const forbidden = (services: TurnServices, role: Role) => {
-      services.refusedRole = role;
-      return invokeForbidden(services, role);
-    };
-
     const isAlert = (value: BudgetAlert | ReturnType<typeof invokeError>): value is BudgetAlert =>
       'periodKey' in value;
 
     const acknowledge: VerbHandler = async ({ context, services, data }) => {
       const found = await alertFor(context, services, data);
       if (!isAlert(found)) return found;
-      if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
+      if (!mayAct(services, 'requester')) return refuseRoleInvoke(services, 'requester');
       const acknowledged = await following.acknowledge(found, actorOf(services, context));
       if (!acknowledged) return invokeInvalidSubmission(services);
       return invokeCard(await renderAlert(store, acknowledged, services.locale));
@@ -376,7 +361,7 @@ export const spendFeature: FeatureDefinition = {
     const snooze: VerbHandler = async ({ context, services, data }) => {
       const found = await alertFor(context, services, data);
       if (!isAlert(found)) return found;
-      if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
+      if (!mayAct(services, 'requester')) return refuseRoleInvoke(services, 'requester');
       await following.snooze(found, actorOf(services, context), Date.now());
       return invokeCard(await renderAlert(store, found, services.locale));
     };
@@ -384,7 +369,7 @@ export const spendFeature: FeatureDefinition = {
     const raise: VerbHandler = async ({ context, services, data }) => {
       const found = await alertFor(context, services, data);
       if (!isAlert(found)) return found;
-      if (!mayAct(services, 'requester')) return forbidden(services, 'requester');
+      if (!mayAct(services, 'requester')) return refuseRoleInvoke(services, 'requester');
       const figures = alertFiguresSchema.parse(found.figures);
       const outcome = await dialogs.begin(context, BudgetDialog.id, {
         query: found.customerId,

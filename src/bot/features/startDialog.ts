@@ -1,9 +1,10 @@
-import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { renderCard } from '../../cards/render';
 import type { CardDialogHost } from '../../dialogs/cardDialogHost';
 import { t } from '../../i18n';
 import type { Role } from '../../workflows';
 import type { CommandHandler } from '../handlers/types';
+import { invokeForbidden } from '../invokeResponses';
 import { toActivity } from '../proactive';
 import type { TurnServices } from '../turnServices';
 
@@ -32,6 +33,12 @@ export function dialogCommand(
       );
     }
   };
+}
+
+/** A card action refused for lack of a role: the 403 the invoke answers, audited like `refuseRole`. */
+export function refuseRoleInvoke(services: TurnServices, role: Role): AdaptiveCardInvokeResponse {
+  services.refusedRole = role;
+  return invokeForbidden(services, role);
 }
 
 /** Tells the caller the role they lack; the turn's audit records the refusal (`read.<command>.refused`). */

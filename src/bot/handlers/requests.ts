@@ -38,6 +38,8 @@ const VERB_ACTIONS: Record<string, string> = {
 const LIST_LIMIT = 10;
 /** Open requests read from the store at a time while the list is filled. */
 const PAGE = 100;
+/** How far down the tenant's open requests the list looks for this conversation's (1,000). */
+const MAX_PAGES = 10;
 
 const requestAction = z.object({
   requestId: z.string().uuid(),
@@ -188,7 +190,7 @@ export async function requestsListCard(
   const open: ActionRequest[] = [];
   const tenantId = services.tenantId;
   if (tenantId) {
-    for (let offset = 0; open.length <= LIST_LIMIT; offset += PAGE) {
+    for (let offset = 0; open.length <= LIST_LIMIT && offset < PAGE * MAX_PAGES; offset += PAGE) {
       const page = await deps.requests.listOpen({ tenantId, limit: PAGE, offset });
       for (const request of page) {
         if (open.length <= LIST_LIMIT && (await actionableHere(deps, request, services))) open.push(request);

@@ -2,6 +2,7 @@ import type { Logger } from '../../logging';
 import { silentLogger } from '../../logging';
 import type {
   ActionRequest,
+  ActionRequestFilter,
   ActionRequestState,
   EffectsOf,
   JsonObject,
@@ -333,27 +334,24 @@ export class RequestService {
   }
 
   /** Requests not finished yet (waiting, approved, executing), newest first. */
-  listOpen(
-    filter: {
-      customerId?: string;
-      requesterId?: string;
-      kind?: string;
-      tenantId?: string;
-      limit?: number;
-      offset?: number;
-    } = {},
-  ): Promise<ActionRequest[]> {
+  listOpen(filter: Omit<ActionRequestFilter, 'state' | 'expiresBefore'> = {}): Promise<ActionRequest[]> {
     return this.deps.store.requests.list({ ...filter, state: [...OPEN_STATES] });
   }
 
-  /** The newest open request of a kind for a customer in a tenant, if there is one (a duplicate to warn of). */
+  /**
+   * The newest open request of one of these kinds for a customer, in the caller's tenant (a
+   * duplicate to warn of). A caller without a tenant sees none: nothing of another tenant is shown.
+   */
   async openFor(
-    kind: string,
+    kinds: readonly string[],
     customerId: string,
-    tenantId: string | undefined,
+    caller: Pick<Caller, 'tenantId'>,
   ): Promise<ActionRequest | undefined> {
-    const [open] = await this.listOpen({ kind, customerId, ...(tenantId ? { tenantId } : {}), limit: 1 });
-    return open;
+    if (!caller.tenantId) return undefined;
+    const open = await Promise.all(
+      kinds.map((kind) => this.listOpen({ kind, customerId, tenantId: caller.tenantId, limit: 1 })),
+    );
+    return open.flat().sort((a, b) => b.createdAt - a.createdAt)[0];
   }
 
   /** 'requested' past its expiry → 'expired'. Returns the requests it expired. */

@@ -190,6 +190,8 @@ describe('a person waiting (a call deadline)', () => {
       expect(heard).toEqual([
         expect.objectContaining({ ok: false, code: 'auth', correlationId: 'c-1', durationMs: 0 }),
       ]);
+      // Refused before it was sent: Partner Center never heard of it.
+      expect(await logFor(`${customerPath()}/usagesummary`)).toEqual([]);
     } finally {
       await appOnly.close();
     }

@@ -777,7 +777,26 @@ describe('a second request for what is already asked', () => {
     const open = await harness.requests.listOpen({ kind: 'purchase' });
     expect(open).toHaveLength(2);
 
+    // An open purchase for this customer in another tenant, and an open change of another kind,
+    // are not duplicates of a purchase here.
+    const pharma = await harness.simulator.customer('Contoso Pharmaceuticals');
+    for (const [kind, tenantId] of [
+      ['purchase', 'another-tenant'],
+      ['suspend', TENANT_ID],
+    ] as const) {
+      await harness.store.requests.create({
+        kind,
+        customerId: pharma.id,
+        customerName: 'Contoso Pharmaceuticals',
+        requesterId: 'someone-else',
+        requesterName: 'Someone Else',
+        payload: {},
+        correlationId: `corr-${kind}`,
+        tenantId,
+      });
+    }
     const other = await confirmationFor('Contoso Pharmaceuticals');
     expect(textOf(other.card)).not.toContain('already asked for this');
+    expect(textOf(other.card)).not.toContain('Someone Else');
   });
 });

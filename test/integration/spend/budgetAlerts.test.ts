@@ -283,6 +283,33 @@ describe('budget alerts and budgets in Teams (HTTP, simulator, SQLite)', () => {
         amount: '2500',
       });
       expect(textOf(next.card)).toContain('Set the spending budget of Alpine Ski House to €2,500.00?');
+
+      // Back from the amount is the customer, kept; kept again, then Back from the confirmation
+      // is still the amount (not the customer: the earlier Back does not stick).
+      const amount2 = await t.click(REQUESTER, confirm.id, actionOf(next.card as Card, { action: 'back' }));
+      expect(textOf(amount2.card)).toContain('Step 2 of 3');
+      const customer = await t.click(
+        REQUESTER,
+        confirm.id,
+        actionOf(amount2.card as Card, { action: 'back' }),
+      );
+      const picker = customer.card as Card;
+      expect(textOf(picker)).toContain('Step 1 of 3');
+      const alpine = await customerId('Alpine Ski House');
+      const kept = await t.click(REQUESTER, confirm.id, actionOf(picker, { action: 'select' }), {
+        customerId: alpine,
+      });
+      const typed = await t.click(REQUESTER, confirm.id, actionOf(kept.card as Card, { action: 'submit' }), {
+        amount: '3000',
+      });
+      const backToAmount = await t.click(
+        REQUESTER,
+        confirm.id,
+        actionOf(typed.card as Card, { action: 'back' }),
+      );
+      expect(textOf(backToAmount.card)).toContain('Step 2 of 3');
+      expect(inputOf(backToAmount.card as Card, 'amount').label).toContain('New budget');
+
       // Nothing was asked of anyone: no request until the confirmation is submitted.
       expect(await made()).toBe(before);
     });

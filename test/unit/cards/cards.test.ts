@@ -279,14 +279,22 @@ const samples: Record<CardName, Record<string, unknown>> = {
 
 describe('card templates', () => {
   it('renders a template again with other data and language afresh (a prepared template keeps nothing between renders)', () => {
-    const first = JSON.stringify(renderCard('notice', { text: 'first text', tone: 'error' }, 'en'));
+    const first = JSON.stringify(
+      renderCard('notice', { text: 'first text', tone: 'error', correlationId: 'corr-first' }, 'en'),
+    );
     const second = JSON.stringify(renderCard('notice', { text: 'second text' }, 'fr'));
+    expect(first).toContain('corr-first');
+    expect(second).not.toContain('corr-first');
     expect(first).toContain('first text');
     expect(first).toContain('Attention');
     expect(second).toContain('second text');
     expect(second).not.toContain('first text');
     expect(second).not.toContain('Attention');
-    expect(JSON.stringify(renderCard('notice', { text: 'first text', tone: 'error' }, 'en'))).toBe(first);
+    expect(
+      JSON.stringify(
+        renderCard('notice', { text: 'first text', tone: 'error', correlationId: 'corr-first' }, 'en'),
+      ),
+    ).toBe(first);
   });
 
   it.each(cardNames.flatMap((name) => LOCALES.map((locale) => [name, locale] as const)))(
