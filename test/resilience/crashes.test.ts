@@ -53,7 +53,7 @@ describe('the bot killed (SIGKILL) mid-flight, then restarted on the same databa
 
   afterAll(async () => {
     await world?.close(bot);
-  });
+  }, BOOT_MS);
 
   beforeEach(async () => {
     await simulator.clearFaults();

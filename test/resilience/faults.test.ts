@@ -75,7 +75,7 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
 
   afterAll(async () => {
     await world?.close(bot);
-  });
+  }, BOOT_MS);
 
   it(
     'ends every request once, places at most one order each, and posts every alert once',

@@ -39,7 +39,7 @@ describe('a timeout after Partner Center acted, then the retry (bot process, sim
 
   afterAll(async () => {
     await world?.close(bot);
-  });
+  }, BOOT_MS);
 
   const thread = () => new Thread(() => bot.url, connector);
 

@@ -58,12 +58,26 @@ export async function startBotWorld(options: {
     store,
     pc,
     async close(current = bot) {
-      await current.stop();
-      await store.close();
-      await pc.close();
-      await connector.close();
-      await simulator.close();
+      // Held and hung answers first, so that nothing waits on them; then every part is closed even
+      // when one of them fails (the first failure is reported).
+      const steps = [
+        () => simulator.clearFaults(),
+        () => current.stop(),
+        () => store.close(),
+        () => pc.close(),
+        () => connector.close(),
+        () => simulator.close(),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
       dir.remove();
+      if (failures.length > 0) throw failures[0];
     },
   };
 }
