@@ -5,7 +5,9 @@ import restify from 'restify';
 import { APPROVER, REQUESTER, cardAction, personalMessage } from '../test/support/teamsActivities';
 import { startPurchaseHarness, type PurchaseHarness } from '../test/integration/purchase/harness';
 import { TeamsThread, actionOf, type Card } from '../test/integration/purchase/teamsDriver';
+import { SimulatorHarness } from '../test/integration/partnercenter/simulatorHarness';
 import { percentile, printResult, round, type BenchResult } from './benchResult';
+import { startChildSimulator } from './childSimulator';
 
 /** The floor: a bare CloudAdapter + restify echo bot, on the same host and fake connector. */
 async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> {
@@ -86,7 +88,12 @@ async function post(url: string, body: unknown): Promise<number> {
  */
 export async function benchBotTurns(): Promise<BenchResult> {
   const everyFamily = 1_000_000;
+  // The simulator answers from a process of its own, so its work is not counted as the bot's.
+  const child = await startChildSimulator(0);
+  const simulator = SimulatorHarness.attach(child);
+  await simulator.configure({ rateLimits: false });
   const harness: PurchaseHarness = await startPurchaseHarness({
+    simulator,
     env: { APPROVAL_POLICY: 'set-budget=1' },
     partnerCenter: (sim) =>
       sim.client({
@@ -283,11 +290,13 @@ export async function benchBotTurns(): Promise<BenchResult> {
         '1 conversation: 200 turns of each kind in a row; 50 conversations: 6 turns each, all at once',
         'each kind of turn is compared with the bare echo bot at the same concurrency, in the same run',
         'the catalog step, the approval and the alert action are card invokes (Action.Execute); the others are messages',
+        'the simulator runs in a process of its own (as Partner Center is elsewhere), the bot and the callers in this one',
       ],
     };
   } finally {
     await harness.close();
     await echo.close();
+    await child.close();
   }
 }
 

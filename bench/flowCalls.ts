@@ -31,10 +31,10 @@ const MINIMUM: Record<string, number> = {
 /** Why a flow makes the calls beyond its minimum (each was looked at; none is needed less). */
 const WHY: Record<string, string> = {
   suspend:
-    'the preflight (Azure subscriptions, reservations and the details that say which are active, savings plans, pending orders) runs when asked and again when the approved request executes, since approval can come hours later; the plan is read back until it shows suspended',
-  reactivate: "the plan's Azure entitlements are read to show what the plan holds before it is reactivated",
+    "8 beyond it: the reservation's artifact details (1, the list alone does not say whether a reservation is still active); the savings-plan and pending-order checks (2, commitments Partner Center does not refuse the suspension for); the same reservation, savings-plan and pending-order checks again when the approved request executes (4, approval can come hours later; the Azure-subscription check is not repeated, since Partner Center refuses the PATCH itself with 900115); a second status read back (1, the simulator shows the change after a delay, as Partner Center does)",
+  reactivate: 'none',
   upgrade:
-    "the customer's subscriptions are read to find the legacy 0145P subscription the eligibility check names",
+    "2 beyond it: the customer's subscriptions are read to name on the confirmation card the legacy 0145P subscription that the upgrade will suspend (1, beside the eligibility check, not after it); a second status poll (1, the upgrade completes after a delay)",
   usage: 'none beyond the minimum expected',
   invoices: '—',
   'invoice by id': 'the export status is polled until it succeeds (the simulator takes two polls)',

@@ -10,16 +10,19 @@ const MARK = { clear: '✅', blocked: '⛔', unknown: '❔' } as const;
 /** A customer's Azure plans, their Azure subscriptions, and legacy subscriptions with the way out. */
 export function plansCard(locale: Locale, customer: CustomerSummary, found: CustomerPlans): AdaptiveCard {
   const names = { customerName: customer.companyName };
-  const sections: FlowSection[] = found.plans.map((plan) => ({
-    title: t(locale, 'lifecycle.plans.plan', { name: plan.name }),
-    subtitle: `${statusLabel(locale, 'subscription', plan.status)} · ${plan.id}`,
-    lines:
-      plan.azureSubscriptions.length > 0
-        ? plan.azureSubscriptions.map(
-            (s) => `${s.name} · ${s.id} · ${statusLabel(locale, 'subscription', s.status)}`,
-          )
-        : [t(locale, 'lifecycle.plans.noAzureSubscriptions')],
-  }));
+  const sections: FlowSection[] = found.plans.map((plan) => {
+    const azureSubscriptions = plan.azureSubscriptions ?? [];
+    return {
+      title: t(locale, 'lifecycle.plans.plan', { name: plan.name }),
+      subtitle: `${statusLabel(locale, 'subscription', plan.status)} · ${plan.id}`,
+      lines:
+        azureSubscriptions.length > 0
+          ? azureSubscriptions.map(
+              (s) => `${s.name} · ${s.id} · ${statusLabel(locale, 'subscription', s.status)}`,
+            )
+          : [t(locale, 'lifecycle.plans.noAzureSubscriptions')],
+    };
+  });
   for (const legacy of found.legacy) {
     sections.push({
       title: t(locale, 'lifecycle.plans.legacyTitle'),

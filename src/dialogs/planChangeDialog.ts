@@ -28,6 +28,14 @@ interface Draft {
 
 type Step = WaterfallStepContext;
 
+interface CheckOptions {
+  customer: CustomerSummary;
+  plan: PlanSummary;
+  warned: { notice?: string; noticeTone?: 'warning' };
+  /** "Check again": every check reads Partner Center anew. */
+  recheck?: boolean;
+}
+
 /**
  * `suspend <customer>` and `reactivate <customer>`: the customer (shared picker), its plan in the
  * state that can change (a picker when there are several), then for a suspension the preflight
@@ -56,7 +64,11 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
     const customer = required(step.result as CustomerSummary | undefined, 'the customer step');
     draft.customer = customer;
     const wanted = this.mode === 'suspend' ? 'active' : 'suspended';
-    const { plans } = await customerPlans(this.deps.pc, customer.id, { correlationId });
+    // A suspension's first check uses the plans' Azure subscriptions read here; a reactivation shows none.
+    const { plans } = await customerPlans(this.deps.pc, customer.id, {
+      correlationId,
+      azureSubscriptions: this.mode === 'suspend',
+    });
     draft.plans = plans.filter((p) => p.status.toLowerCase() === wanted);
     if (draft.plans.length === 0) {
       return endWithCard(
@@ -102,11 +114,7 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
 
   /** The suspension preflight (a reactivation has none): the checklist, or the confirmation. */
   private async runCheck(step: Step): Promise<DialogTurnResult> {
-    const { customer, plan, warned } = step.options as {
-      customer: CustomerSummary;
-      plan: PlanSummary;
-      warned: { notice?: string; noticeTone?: 'warning' };
-    };
+    const { customer, plan, warned, recheck } = step.options as CheckOptions;
     const turn = this.turn(step);
     const { locale } = turn;
     const facts = [
@@ -133,6 +141,8 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
     }
     const preflight = await suspensionPreflight(this.deps.pc, customer.id, plan.id, {
       correlationId: turn.correlationId,
+      // The first check uses the Azure subscriptions the plan picker just read; "check again" reads them.
+      ...(!recheck && plan.azureSubscriptions ? { azureSubscriptions: plan.azureSubscriptions } : {}),
     });
     if (preflight.mfaRequired) return endWithCard(step, mfaCard(locale, this.flow(step), turn.correlationId));
     const blocked = !preflight.clear;
@@ -161,7 +171,8 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
 
   private async decide(step: Step): Promise<DialogTurnResult> {
     const submission = submissionOf(step);
-    if (submission.action === 'recheck') return step.replaceDialog(this.check, step.options);
+    if (submission.action === 'recheck')
+      return step.replaceDialog(this.check, { ...(step.options as CheckOptions), recheck: true });
     // Back is the main flow's to decide.
     if (submission.action === BACK_ACTION) return step.endDialog(submission);
     return step.endDialog({ submit: true });

@@ -43,9 +43,12 @@ export class UpgradeDialog extends CustomerRequestDialog<Draft> {
     const notice = (paragraphs: string[], tone: 'warning' | 'error' | 'info' = 'warning') =>
       endWithCard(step, flowCard(locale, { flow: this.flow(step), tone, paragraphs }));
 
-    const found = await customerPlans(this.deps.pc, customer.id, { correlationId });
+    // Side by side: the legacy subscription the upgrade moves (named on the card) and the eligibility.
+    const [found, eligibility] = await Promise.all([
+      customerPlans(this.deps.pc, customer.id, { correlationId, azureSubscriptions: false }),
+      upgradeEligibility(this.deps.pc, customer.id, { correlationId }),
+    ]);
     const legacy = found.legacy[0];
-    const eligibility = await upgradeEligibility(this.deps.pc, customer.id, { correlationId });
     if (eligibility.state === 'credentials') {
       if (eligibility.code === '900421')
         return endWithCard(step, mfaCard(locale, this.flow(step), correlationId));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collect, PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
+import { PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
 import { nextDelayMs } from '../backoff';
 import { RequestFailure, step, type RequestStep, type StepContext, type StepResult } from '../requests/kind';
 
@@ -119,19 +119,4 @@ export function confirmStatusStep(
       return step.wait(nextDelayMs(ctx.poll.lastDelayMs, poll));
     },
   };
-}
-
-/** The Azure subscriptions under the plan that are still active (what 900115 is about). */
-export async function activeAzureSubscriptions(
-  pc: PartnerCenterClient,
-  customerId: string,
-  planSubscriptionId: string,
-  correlationId: string,
-): Promise<Array<{ type: string; id: string; name: string }>> {
-  const entitlements = await collect(
-    pc.azureEntitlements.list(customerId, planSubscriptionId, { correlationId }),
-  );
-  return entitlements
-    .filter((e) => e.status.toLowerCase() === 'active')
-    .map((e) => ({ type: 'azure-subscription', id: e.id, name: e.friendlyName ?? e.id }));
 }

@@ -1,9 +1,8 @@
 import type { PartnerCenterClient } from '../../partnercenter';
 import type { ActionRequest } from '../../store';
-import { suspensionPreflight } from '../lifecycle/preflight';
+import { activeAzureSubscriptions, suspensionPreflight } from '../lifecycle/preflight';
 import { RequestFailure, step, type Fact, type RequestKind } from '../requests/kind';
 import {
-  activeAzureSubscriptions,
   confirmStatusStep,
   planChangePayloadSchema,
   sendStatusStep,
@@ -22,9 +21,11 @@ export interface SuspendKindDeps {
  * Suspending an Azure plan:
  * 1. preflight: the checks run again at execution (an approval can come hours after the request):
  *    anything that blocks, or a check that cannot be made, fails the request with what blocks it.
+ *    All but the Azure-subscription check, which Partner Center makes itself when the plan is sent
+ *    (900115, next step): reading the plan's Azure subscriptions here would only repeat it.
  * 2. suspend: the plan sent back with status suspended under If-Match (2055: read again, once);
- *    900115 (an Azure subscription the preflight could not see) fails with that subscription as a
- *    blocker.
+ *    900115 (an active Azure subscription under the plan) fails with those subscriptions as
+ *    blockers.
  * 3. confirm: the status read back until it shows suspended, or the deadline passes.
  */
 export function suspendKind(deps: SuspendKindDeps): RequestKind<PlanChangePayload> {
@@ -41,10 +42,7 @@ export function suspendKind(deps: SuspendKindDeps): RequestKind<PlanChangePayloa
             deps.pc,
             ctx.payload.customerId,
             ctx.payload.planSubscriptionId,
-            {
-              correlationId: ctx.correlationId,
-              now: ctx.now,
-            },
+            { correlationId: ctx.correlationId, now: ctx.now, skip: ['azure-subscriptions'] },
           );
           await ctx.audit({
             action: 'plan.preflight',

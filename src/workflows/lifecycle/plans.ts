@@ -13,7 +13,8 @@ export interface PlanSummary {
   name: string;
   status: string;
   offerId: string;
-  azureSubscriptions: AzureSubscriptionSummary[];
+  /** The plan's Azure subscriptions; absent when they were not asked for. */
+  azureSubscriptions?: AzureSubscriptionSummary[];
 }
 
 export interface LegacySubscriptionSummary {
@@ -36,23 +37,24 @@ const GONE = new Set(['deleted', 'expired', 'disabled']);
 /**
  * The customer's Azure plans with the Azure subscriptions under each (Partner Center lists them as
  * the plan's azureEntitlements), and its legacy 0145P subscriptions. One subscriptions list, then
- * one azureEntitlements list per plan.
+ * one azureEntitlements list per plan, unless `azureSubscriptions: false` (a flow that only picks
+ * a plan or looks for a legacy subscription does not show them: one call in all).
  */
 export async function customerPlans(
   pc: PartnerCenterClient,
   customerId: string,
-  options: { correlationId: string },
+  options: { correlationId: string; azureSubscriptions?: boolean },
 ): Promise<CustomerPlans> {
-  const subscriptions = await collect(pc.subscriptions.list(customerId, options));
+  const call = { correlationId: options.correlationId };
+  const subscriptions = await collect(pc.subscriptions.list(customerId, call));
   const planSubscriptions = subscriptions.filter((s) => isAzurePlanOffer(s.offerId) && !GONE.has(s.status));
   const plans = await Promise.all(
     planSubscriptions.map(async (plan): Promise<PlanSummary> => {
-      const entitlements = await collect(pc.azureEntitlements.list(customerId, plan.id, options));
+      const summary = { id: plan.id, name: nameOf(plan), status: plan.status, offerId: plan.offerId ?? '' };
+      if (options.azureSubscriptions === false) return summary;
+      const entitlements = await collect(pc.azureEntitlements.list(customerId, plan.id, call));
       return {
-        id: plan.id,
-        name: nameOf(plan),
-        status: plan.status,
-        offerId: plan.offerId ?? '',
+        ...summary,
         azureSubscriptions: entitlements.map((e) => ({
           id: e.id,
           name: e.friendlyName ?? e.id,

@@ -9,6 +9,7 @@ import {
 import type { Blocker } from '../../store';
 import { isAzurePlanOffer } from '../azurePlan';
 import { isAuthLimitation } from '../pcErrors';
+import type { AzureSubscriptionSummary } from './plans';
 
 export const PREFLIGHT_CHECKS = [
   'azure-subscriptions',
@@ -56,25 +57,33 @@ const ENDED_RESERVATION = /cancel|expir|fail|refund|exchang/i;
  *   active line (App+User, as the savings-plan APIs document).
  * - pending-orders: one-time orders still pending for something other than an Azure plan (App).
  *
- * The four reads run side by side. A check the credentials cannot make ends 'unknown', which does
- * not count as clear.
+ * The reads run side by side. A check the credentials cannot make ends 'unknown', which does not
+ * count as clear.
+ *
+ * `azureSubscriptions`: the plan's Azure subscriptions just read (the plan picker's read), used
+ * instead of reading them again. `skip`: checks not made at all (they are absent from `checks`):
+ * when the suspension is sent, Partner Center makes the Azure-subscription check itself (900115).
  */
 export async function suspensionPreflight(
   pc: PartnerCenterClient,
   customerId: string,
   planSubscriptionId: string,
-  options: { correlationId: string; now?: () => number },
+  options: {
+    correlationId: string;
+    now?: () => number;
+    azureSubscriptions?: readonly AzureSubscriptionSummary[];
+    skip?: readonly PreflightCheckName[];
+  },
 ): Promise<Preflight> {
   const now = options.now ?? Date.now;
   const call = { correlationId: options.correlationId };
-  const checks = await Promise.all([
-    check('azure-subscriptions', async () => {
-      const entitlements = await collect(pc.azureEntitlements.list(customerId, planSubscriptionId, call));
-      return entitlements
-        .filter((e) => e.status.toLowerCase() === 'active')
-        .map((e) => ({ type: 'azure-subscription', id: e.id, name: e.friendlyName ?? e.id }));
-    }),
-    check('reservations', async () => {
+  const known = options.azureSubscriptions;
+  const blockersOf: Record<PreflightCheckName, () => Promise<Blocker[]>> = {
+    'azure-subscriptions': async () =>
+      known
+        ? azureSubscriptionBlockers(known)
+        : activeAzureSubscriptions(pc, customerId, planSubscriptionId, options.correlationId),
+    reservations: async () => {
       const entitlements = await collect(
         pc.entitlements.listReservedInstances(customerId, { ...call, showExpiry: true }),
       );
@@ -95,16 +104,16 @@ export async function suspensionPreflight(
           name: r.displayName ?? r.reservationId,
           ...(r.expiryDateTime ? { detail: r.expiryDateTime.slice(0, 10) } : {}),
         }));
-    }),
-    check('savings-plans', async () => {
+    },
+    'savings-plans': async () => {
       const subscriptions = await collect(pc.subscriptions.list(customerId, { ...call, asUser: true }));
       return subscriptions.filter(isActiveBenefit).map((s) => ({
         type: 'savings-plan',
         id: s.id,
         name: s.friendlyName || s.offerName || s.id,
       }));
-    }),
-    check('pending-orders', async () => {
+    },
+    'pending-orders': async () => {
       const orders = await collect(pc.orders.list(customerId, { ...call, billingType: 'onetime' }));
       return orders
         .filter((o) => o.status.toLowerCase() === 'pending')
@@ -114,8 +123,13 @@ export async function suspensionPreflight(
           id: o.id,
           name: o.lineItems.map((l) => l.friendlyName ?? l.offerId).join(', '),
         }));
-    }),
-  ]);
+    },
+  };
+  const checks = await Promise.all(
+    PREFLIGHT_CHECKS.filter((name) => !options.skip?.includes(name)).map((name) =>
+      check(name, blockersOf[name]),
+    ),
+  );
   const blockers = checks.flatMap((c) => c.blockers);
   return {
     customerId,
@@ -126,6 +140,27 @@ export async function suspensionPreflight(
     mfaRequired: checks.some((c) => c.error?.code === '900421'),
     checkedAt: now(),
   };
+}
+
+/** The plan's Azure subscriptions that are active, as blockers (one azureEntitlements list). */
+export async function activeAzureSubscriptions(
+  pc: PartnerCenterClient,
+  customerId: string,
+  planSubscriptionId: string,
+  correlationId: string,
+): Promise<Blocker[]> {
+  const entitlements = await collect(
+    pc.azureEntitlements.list(customerId, planSubscriptionId, { correlationId }),
+  );
+  return azureSubscriptionBlockers(
+    entitlements.map((e) => ({ id: e.id, name: e.friendlyName ?? e.id, status: e.status })),
+  );
+}
+
+function azureSubscriptionBlockers(subscriptions: readonly AzureSubscriptionSummary[]): Blocker[] {
+  return subscriptions
+    .filter((s) => s.status.toLowerCase() === 'active')
+    .map((s) => ({ type: 'azure-subscription', id: s.id, name: s.name }));
 }
 
 async function check(

@@ -98,6 +98,30 @@ describe('Azure plan lifecycle in Teams (HTTP, simulator, SQLite)', () => {
     },
   );
 
+  it('suspend: the first checklist uses the Azure subscriptions the plan picker read; "check again" reads them anew', async () => {
+    const t = thread();
+    const fabrikam = (await harness.simulator.customers()).find((c) => c.companyName === 'Fabrikam Inc');
+    await harness.simulator.clearRequests();
+    const card = await say(t, 'suspend Fabrikam Inc');
+    expect(textOf(card.card)).toContain('Active Azure subscriptions under the plan: 2 found');
+    const entitlementReads = async () =>
+      (await harness.simulator.requests()).filter((r) => r.path.endsWith('/azureEntitlements')).length;
+    expect(await entitlementReads()).toBe(1);
+
+    const planId = String(
+      (await harness.simulator.requests())
+        .find((r) => r.path.endsWith('/azureEntitlements'))
+        ?.path.split('/')[5],
+    );
+    await harness.simulator.control(`/customers/${fabrikam?.id}/subscriptions/${planId}/azureEntitlements`, {
+      friendlyName: 'Late subscription',
+    });
+    const again = await t.click(REQUESTER, card.id, actionOf(card.card, { action: 'recheck' }));
+    expect(textOf(again.card)).toContain('Active Azure subscriptions under the plan: 3 found');
+    expect(textOf(again.card)).toContain('Late subscription');
+    expect(await entitlementReads()).toBe(2);
+  });
+
   it('suspend Northwind Traders: all clear, submitted, approved by Adele, suspended and reported', async () => {
     const t = thread();
     await t.say(APPROVER, 'requests');

@@ -132,7 +132,7 @@ describe('plans and the suspension preflight', () => {
       status: 'active',
       offerId: expect.stringMatching(/^DZH318Z0BPS6:/),
     });
-    expect(fabrikam.plans[0].azureSubscriptions.some((s) => s.status === 'active')).toBe(true);
+    expect(fabrikam.plans[0].azureSubscriptions?.some((s) => s.status === 'active')).toBe(true);
     expect(fabrikam.legacy).toEqual([]);
     const wingtip = await customerPlans(pc, await customerId('Wingtip Toys'), { correlationId: 'c' });
     expect(wingtip.plans).toEqual([]);
@@ -248,8 +248,28 @@ describe('suspending an Azure plan', () => {
     });
   });
 
+  it('Fabrikam Inc: the active Azure subscription is refused by Partner Center itself (900115) and shown as the blocker; nothing is read twice', async () => {
+    const engine = await lifecycle();
+    const request = await planRequest(engine, SUSPEND_KIND, 'Fabrikam Inc');
+    await sim.clearRequests();
+    await engine.tick();
+    expect(await stored(engine, request.id)).toMatchObject({
+      state: 'failed',
+      error: {
+        code: '900115',
+        blockers: expect.arrayContaining([expect.objectContaining({ type: 'azure-subscription' })]),
+      },
+    });
+    const calls = apiCalls(await sim.requests());
+    // The preflight at execution leaves this check to Partner Center: the Azure subscriptions are
+    // read once, after the refusal, to name them.
+    expect(calls.filter((r) => r.path.endsWith('/azureEntitlements'))).toHaveLength(1);
+    expect(calls.filter((r) => r.method === 'PATCH').map((r) => r.status)).toEqual([403]);
+    const { plans } = await customerPlans(pc, await customerId('Fabrikam Inc'), { correlationId: 'test' });
+    expect(plans[0].status).toBe('active');
+  });
+
   it.each([
-    ['Fabrikam Inc', 'azure-subscription'],
     ['Adventure Works', 'reservation'],
     ['Lakeshore Retail', 'savings-plan'],
   ])('%s: fails at the preflight with the %s that blocks it, and sends nothing', async (customer, type) => {
