@@ -30,6 +30,8 @@ async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> 
 /** One kind of turn: `prepare` sets up what the measured `turn` needs (not timed). */
 interface Scenario {
   name: string;
+  /** The turn itself waits on Partner Center (not work it starts in the background). */
+  callsPartnerCenter?: boolean;
   prepare?: (worker: number, i: number) => Promise<unknown>;
   turn: (worker: number, i: number, prepared: unknown) => Promise<void>;
 }
@@ -39,9 +41,38 @@ interface Measured {
   p95: number;
   p99: number;
   perSecond: number;
+  /** One conversation only: the turn's time minus the time it waited on Partner Center, p50. */
+  ownP50?: number;
+  /** One conversation only: the time a turn waited on Partner Center, p50. */
+  partnerCenterP50?: number;
 }
 
-async function measure(scenario: Scenario, workers: number, perWorker: number): Promise<Measured> {
+/**
+ * Wall time spent inside Partner Center calls (the union of their intervals: calls side by side
+ * count once), from the client's call listener. Read before and after a turn when turns run one
+ * at a time.
+ */
+class PartnerCenterClock {
+  private busyUntil = 0;
+  total = 0;
+
+  constructor(pc: { onCall(listener: (call: { durationMs: number }) => void): () => void }) {
+    pc.onCall((call) => {
+      const end = performance.now();
+      const start = Math.max(end - call.durationMs, this.busyUntil);
+      if (end > start) this.total += end - start;
+      this.busyUntil = Math.max(this.busyUntil, end);
+    });
+  }
+}
+
+async function measure(
+  scenario: Scenario,
+  workers: number,
+  perWorker: number,
+  clock: PartnerCenterClock,
+): Promise<Measured> {
+  const ownTime = workers === 1 && scenario.callsPartnerCenter === true;
   // Everything a turn needs is set up first, so that nothing untimed runs beside the timed turns.
   const prepared: unknown[][] = [];
   for (let worker = 0; worker < workers; worker++) {
@@ -51,23 +82,33 @@ async function measure(scenario: Scenario, workers: number, perWorker: number): 
     }
   }
   const times: number[] = [];
+  const own: number[] = [];
+  const waited: number[] = [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       for (let i = 0; i < perWorker; i++) {
+        const before = clock.total;
         const t0 = performance.now();
         await scenario.turn(worker, i, prepared[worker][i]);
-        times.push(performance.now() - t0);
+        const took = performance.now() - t0;
+        times.push(took);
+        waited.push(clock.total - before);
+        own.push(took - (clock.total - before));
       }
     }),
   );
   const wallMs = performance.now() - started;
-  times.sort((a, b) => a - b);
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const all = sorted(times);
   return {
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    p99: percentile(times, 99),
+    p50: percentile(all, 50),
+    p95: percentile(all, 95),
+    p99: percentile(all, 99),
     perSecond: (times.length * 1000) / wallMs,
+    ...(ownTime
+      ? { ownP50: percentile(sorted(own), 50), partnerCenterP50: percentile(sorted(waited), 50) }
+      : {}),
   };
 }
 
@@ -112,6 +153,7 @@ export async function benchBotTurns(): Promise<BenchResult> {
       }),
   });
   const echo = await startEchoBot();
+  const clock = new PartnerCenterClock(harness.pc);
   const url = `${harness.app.server.url}/api/messages`;
   const serviceUrl = harness.connector.serviceUrl;
   const chat = (worker: number) => `a:bench-${worker}`;
@@ -194,12 +236,14 @@ export async function benchBotTurns(): Promise<BenchResult> {
     },
     {
       name: 'plans card',
+      callsPartnerCenter: true,
       turn: async (worker) => {
         await post(url, personalMessage('plans Fabrikam Inc', { serviceUrl, conversationId: chat(worker) }));
       },
     },
     {
       name: 'usage card',
+      callsPartnerCenter: true,
       turn: async (worker) => {
         await post(
           url,
@@ -268,7 +312,7 @@ export async function benchBotTurns(): Promise<BenchResult> {
     ] as const) {
       const results = new Map<string, Measured>();
       for (const scenario of scenarios) {
-        results.set(scenario.name, await measure(scenario, workers, perWorker));
+        results.set(scenario.name, await measure(scenario, workers, perWorker, clock));
         harness.connector.clear();
         await harness.settle();
       }
@@ -280,7 +324,13 @@ export async function benchBotTurns(): Promise<BenchResult> {
         figures[`${key} p95Ms`] = round(m.p95, 1);
         figures[`${key} p99Ms`] = round(m.p99, 1);
         figures[`${key} turnsPerSecond`] = round(m.perSecond, 1);
-        if (name !== 'echo (bare botbuilder)') figures[`${key} p50RatioToEcho`] = round(m.p50 / floor.p50, 2);
+        if (name === 'echo (bare botbuilder)') continue;
+        figures[`${key} p50RatioToEcho`] = round(m.p50 / floor.p50, 2);
+        if (m.ownP50 !== undefined && m.partnerCenterP50 !== undefined) {
+          figures[`${key} p50 waiting on Partner Center Ms`] = round(m.partnerCenterP50, 1);
+          figures[`${key} p50 own time Ms`] = round(m.ownP50, 1);
+          figures[`${key} own time ratio to echo`] = round(m.ownP50 / floor.p50, 2);
+        }
       }
     }
     return {
@@ -291,6 +341,7 @@ export async function benchBotTurns(): Promise<BenchResult> {
         'each kind of turn is compared with the bare echo bot at the same concurrency, in the same run',
         'the catalog step, the approval and the alert action are card invokes (Action.Execute); the others are messages',
         'the simulator runs in a process of its own (as Partner Center is elsewhere), the bot and the callers in this one',
+        "own time (1 conversation, turns that call Partner Center): the turn's time minus the time it waited on Partner Center calls (the client's own work inside a call counts as waiting), for comparison with the echo bot, which calls nothing",
       ],
     };
   } finally {

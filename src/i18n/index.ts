@@ -63,8 +63,31 @@ export function localeFrom(activityLocale: string | undefined | null): Locale {
   return activityLocale && /^fr(\b|[-_])/i.test(activityLocale) ? 'fr' : 'en';
 }
 
+const translators = Object.fromEntries(
+  LOCALES.map((locale) => [locale, instance.getFixedT(locale)]),
+) as Record<Locale, ReturnType<typeof instance.getFixedT>>;
+
+/**
+ * What needs no parameter is the same every time: translated once per language and kept (the
+ * catalogs do not change while the process runs). A card's help text or button title used to go
+ * through i18next's whole resolution on every render.
+ */
+const plain: Record<Locale, Map<string, string>> = { en: new Map(), fr: new Map() };
+const constantSubtrees: Record<Locale, Map<string, Readonly<Record<string, unknown>> | null>> = {
+  en: new Map(),
+  fr: new Map(),
+};
+
 export function t(locale: Locale, key: string, params?: Record<string, unknown>): string {
-  return instance.getFixedT(locale)(key, params ?? {});
+  if (params === undefined || isEmpty(params)) {
+    let text = plain[locale].get(key);
+    if (text === undefined) {
+      text = translators[locale](key);
+      plain[locale].set(key, text);
+    }
+    return text;
+  }
+  return translators[locale](key, params);
 }
 
 /** A subtree of the catalog with its strings interpolated (used to feed card templates). */
@@ -73,8 +96,49 @@ export function strings(
   key: string,
   params?: Record<string, unknown>,
 ): Record<string, unknown> {
-  const value: unknown = instance.getFixedT(locale)(key, { ...(params ?? {}), returnObjects: true });
+  const constant = constantSubtree(locale, key);
+  if (constant) return constant;
+  const value: unknown = translators[locale](key, { ...(params ?? {}), returnObjects: true });
   return isObject(value) ? value : {};
+}
+
+/**
+ * The subtree, translated once and frozen, when none of its strings takes a parameter or another
+ * key (no `{{…}}`, no `$t(…)`) and no plural form: then parameters cannot change it. `null`: it
+ * must be interpolated on every call.
+ */
+function constantSubtree(locale: Locale, key: string): Readonly<Record<string, unknown>> | null {
+  const known = constantSubtrees[locale].get(key);
+  if (known !== undefined) return known;
+  const raw: unknown = instance.getResource(locale, 'translation', key);
+  const english: unknown = instance.getResource('en', 'translation', key);
+  let constant: Readonly<Record<string, unknown>> | null = null;
+  // A subtree missing in this language falls back to English: both must be constant.
+  if (isObject(raw) && isConstant(raw) && (!isObject(english) || isConstant(english))) {
+    const value: unknown = translators[locale](key, { returnObjects: true });
+    constant = isObject(value) ? deepFreeze(value) : null;
+  }
+  constantSubtrees[locale].set(key, constant);
+  return constant;
+}
+
+function isConstant(node: Record<string, unknown>): boolean {
+  return Object.entries(node).every(([name, value]) => {
+    if (/_(zero|one|two|few|many|other)$/.test(name)) return false;
+    if (typeof value === 'string') return !value.includes('{{') && !value.includes('$t(');
+    if (isObject(value)) return isConstant(value);
+    return true;
+  });
+}
+
+function deepFreeze<T extends Record<string, unknown>>(node: T): Readonly<T> {
+  for (const value of Object.values(node)) if (isObject(value)) deepFreeze(value);
+  return Object.freeze(node);
+}
+
+function isEmpty(params: Record<string, unknown>): boolean {
+  for (const _ in params) return false;
+  return true;
 }
 
 export function hasKey(locale: Locale, key: string): boolean {

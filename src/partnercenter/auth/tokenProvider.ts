@@ -62,9 +62,19 @@ function describe(error: unknown): string {
  * account is used silently; otherwise the configured refresh token is exchanged once and MSAL
  * keeps (and rotates) what it gets in its cache, persisted through `tokenCache` when given.
  */
+type IssuedToken = { accessToken: string; expiresOn: Date | null };
+
+/** A token is handed out until this long before it expires; then MSAL is asked (and renews it). */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
 export class MsalTokenProvider implements TokenProvider {
   private readonly app: ConfidentialClientApplication | undefined;
   private readonly appScope: string;
+  /**
+   * The last token of each mode, until near its expiry. MSAL's own cache lookup (accounts, cache
+   * keys, authority parsing) cost more per call than the rest of the client; this is a field read.
+   */
+  private readonly held = new Map<AuthMode, { token: string; until: number }>();
 
   constructor(
     private readonly credentials: PartnerCenterCredentials,
@@ -105,10 +115,19 @@ export class MsalTokenProvider implements TokenProvider {
   async getToken(mode: AuthMode, request: TokenRequest = {}): Promise<string> {
     const app = this.app;
     if (!app) throw new AuthFailure('No client credential configured (client secret or certificate).');
-    return mode === 'app' ? this.appToken(app, request) : this.userToken(app, request);
+    const held = this.held.get(mode);
+    if (held && !request.forceRefresh && Date.now() < held.until) return held.token;
+    this.held.delete(mode);
+    const result = mode === 'app' ? await this.appToken(app, request) : await this.userToken(app, request);
+    if (result.expiresOn)
+      this.held.set(mode, {
+        token: result.accessToken,
+        until: result.expiresOn.getTime() - EXPIRY_MARGIN_MS,
+      });
+    return result.accessToken;
   }
 
-  private async appToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<string> {
+  private async appToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<IssuedToken> {
     try {
       const result = await app.acquireTokenByClientCredential({
         scopes: [this.appScope],
@@ -117,7 +136,7 @@ export class MsalTokenProvider implements TokenProvider {
       });
       if (!result?.accessToken)
         throw new AuthFailure('The identity endpoint returned no app-only access token.');
-      return result.accessToken;
+      return result;
     } catch (error) {
       throw error instanceof AuthFailure
         ? error
@@ -125,7 +144,7 @@ export class MsalTokenProvider implements TokenProvider {
     }
   }
 
-  private async userToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<string> {
+  private async userToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<IssuedToken> {
     const account = await this.cachedAccount(app);
     let silentFailure: string | undefined;
     if (account) {
@@ -136,7 +155,7 @@ export class MsalTokenProvider implements TokenProvider {
           forceRefresh: request.forceRefresh ?? false,
           correlationId: request.correlationId,
         });
-        if (result?.accessToken) return result.accessToken;
+        if (result?.accessToken) return result;
       } catch (error) {
         silentFailure = describe(error);
       }
@@ -159,7 +178,7 @@ export class MsalTokenProvider implements TokenProvider {
       });
       if (!result?.accessToken)
         throw new AuthFailure('The identity endpoint returned no App+User access token.');
-      return result.accessToken;
+      return result;
     } catch (error) {
       throw error instanceof AuthFailure
         ? error

@@ -58,6 +58,52 @@ describe('tokens from the simulator', () => {
     expect(api.map((r) => r.tokenKind)).toEqual(['app+user', 'app+user']);
   });
 
+  it('keeps each token until five minutes before it expires, then asks for a new one', async () => {
+    const pc = harness.client();
+    await pc.customers.get(customer.id);
+    await pc.usage.customerSummary(customer.id);
+    await pc.customers.get(customer.id);
+    await pc.usage.customerSummary(customer.id);
+    expect(await tokenCalls()).toBe(2);
+    // Four minutes before the simulator's tokens expire (they last 3,599 s); only the date moves.
+    jest.useFakeTimers({
+      now: Date.now() + (3_599 - 240) * 1000,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    try {
+      await pc.customers.get(customer.id);
+      await pc.usage.customerSummary(customer.id);
+      await pc.customers.get(customer.id);
+    } finally {
+      jest.useRealTimers();
+      await pc.close();
+    }
+    expect(await tokenCalls()).toBe(4);
+  });
+
+  it('a token Partner Center no longer accepts (401) is replaced once, and the new one kept', async () => {
+    const pc = harness.client({ credentials: { refreshToken: undefined } });
+    await pc.customers.get(customer.id);
+    await harness.fault({ method: 'GET', path: '/v1/customers/*', status: 401, code: '800001', times: 1 });
+    await pc.customers.get(customer.id);
+    await pc.customers.get(customer.id);
+    await pc.close();
+    expect(await tokenCalls()).toBe(2);
+    const api = (await harness.requests()).filter((r) => r.path.startsWith('/v1/'));
+    expect(api.map((r) => r.status)).toEqual([200, 401, 200, 200]);
+  });
+
   it('persists the MSAL cache through the plugin; a second client reuses both tokens without a token call', async () => {
     const store = memoryStore();
     const first = harness.client({ credentials: { tokenCache: store } });

@@ -1,4 +1,4 @@
-import { billingCycleLabel, leafKeys, localeFrom, statusLabel, t } from '../../../src/i18n';
+import { billingCycleLabel, leafKeys, localeFrom, statusLabel, strings, t } from '../../../src/i18n';
 
 describe('message catalogs', () => {
   it('say the same things in English and French', () => {
@@ -47,5 +47,35 @@ describe('Partner Center values in words', () => {
   it('says billing cycles in words', () => {
     expect(billingCycleLabel('fr', 'one_time')).toBe('Achat unique');
     expect(billingCycleLabel('en', 'Monthly')).toBe('Monthly');
+  });
+});
+
+describe('translations kept between calls', () => {
+  it('a subtree without parameters is translated once, frozen, and the same whatever the parameters', () => {
+    const first = strings('fr', 'roles', { anything: 'x' });
+    expect(first).toEqual({
+      viewer: expect.any(String),
+      requester: expect.any(String),
+      approver: expect.any(String),
+      admin: 'Administrateur',
+    });
+    expect(strings('fr', 'roles', { other: 'y' })).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      (first as Record<string, unknown>).viewer = 'changed';
+    }).toThrow(TypeError);
+    expect(strings('en', 'roles').admin).toBe('Administrator');
+  });
+
+  it('a subtree with parameters is interpolated on every call', () => {
+    expect(strings('en', 'common', { correlationId: 'abc' }).correlation).toBe('Reference: abc');
+    expect(strings('en', 'common', { correlationId: 'def' }).correlation).toBe('Reference: def');
+  });
+
+  it('a message without parameters is kept; with parameters it is interpolated each time', () => {
+    expect(t('en', 'roles.admin')).toBe('Administrator');
+    expect(t('fr', 'roles.admin')).toBe('Administrateur');
+    expect(t('en', 'common.correlation', { correlationId: '1' })).toBe('Reference: 1');
+    expect(t('en', 'common.correlation', { correlationId: '2' })).toBe('Reference: 2');
   });
 });
