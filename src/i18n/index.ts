@@ -73,10 +73,16 @@ const translators = Object.fromEntries(
  * through i18next's whole resolution on every render.
  */
 const plain: Record<Locale, Map<string, string>> = { en: new Map(), fr: new Map() };
-const constantSubtrees: Record<Locale, Map<string, Readonly<Record<string, unknown>> | null>> = {
-  en: new Map(),
-  fr: new Map(),
-};
+/**
+ * How a catalog subtree is filled for a card: its constant strings translated once (frozen), and
+ * the paths of the strings that take parameters, other keys or a count, filled on every call.
+ * `null`: not a subtree (left to i18next).
+ */
+interface SubtreePlan {
+  constant: Readonly<Record<string, unknown>>;
+  dynamic: ReadonlyArray<{ path: readonly string[]; key: string }>;
+}
+const subtreePlans: Record<Locale, Map<string, SubtreePlan | null>> = { en: new Map(), fr: new Map() };
 
 export function t(locale: Locale, key: string, params?: Record<string, unknown>): string {
   if (params === undefined || isEmpty(params)) {
@@ -96,39 +102,64 @@ export function strings(
   key: string,
   params?: Record<string, unknown>,
 ): Record<string, unknown> {
-  const constant = constantSubtree(locale, key);
-  if (constant) return constant;
-  const value: unknown = translators[locale](key, { ...(params ?? {}), returnObjects: true });
-  return isObject(value) ? value : {};
+  const plan = subtreePlan(locale, key);
+  if (!plan) {
+    const value: unknown = translators[locale](key, { ...(params ?? {}), returnObjects: true });
+    return isObject(value) ? value : {};
+  }
+  if (plan.dynamic.length === 0) return plan.constant;
+  const filled = copyTree(plan.constant);
+  for (const { path, key: leafKey } of plan.dynamic) {
+    let node = filled;
+    for (const part of path.slice(0, -1)) node = node[part] as Record<string, unknown>;
+    node[path[path.length - 1]] = translators[locale](leafKey, params ?? {});
+  }
+  return filled;
 }
 
-/**
- * The subtree, translated once and frozen, when none of its strings takes a parameter or another
- * key (no `{{…}}`, no `$t(…)`) and no plural form: then parameters cannot change it. `null`: it
- * must be interpolated on every call.
- */
-function constantSubtree(locale: Locale, key: string): Readonly<Record<string, unknown>> | null {
-  const known = constantSubtrees[locale].get(key);
+function subtreePlan(locale: Locale, key: string): SubtreePlan | null {
+  const known = subtreePlans[locale].get(key);
   if (known !== undefined) return known;
   const raw: unknown = instance.getResource(locale, 'translation', key);
-  const english: unknown = instance.getResource('en', 'translation', key);
-  let constant: Readonly<Record<string, unknown>> | null = null;
-  // A subtree missing in this language falls back to English: both must be constant.
-  if (isObject(raw) && isConstant(raw) && (!isObject(english) || isConstant(english))) {
-    const value: unknown = translators[locale](key, { returnObjects: true });
-    constant = isObject(value) ? deepFreeze(value) : null;
+  let plan: SubtreePlan | null = null;
+  if (isObject(raw)) {
+    const dynamic: Array<{ path: string[]; key: string }> = [];
+    const constant = planNode(locale, raw, key, [], dynamic);
+    plan = { constant: deepFreeze(constant), dynamic };
   }
-  constantSubtrees[locale].set(key, constant);
-  return constant;
+  subtreePlans[locale].set(key, plan);
+  return plan;
 }
 
-function isConstant(node: Record<string, unknown>): boolean {
-  return Object.entries(node).every(([name, value]) => {
-    if (/_(zero|one|two|few|many|other)$/.test(name)) return false;
-    if (typeof value === 'string') return !value.includes('{{') && !value.includes('$t(');
-    if (isObject(value)) return isConstant(value);
-    return true;
-  });
+function planNode(
+  locale: Locale,
+  node: Record<string, unknown>,
+  key: string,
+  path: string[],
+  dynamic: Array<{ path: string[]; key: string }>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(node)) {
+    const at = [...path, name];
+    const fullKey = `${key}.${name}`;
+    if (isObject(value)) result[name] = planNode(locale, value, fullKey, at, dynamic);
+    else if (typeof value === 'string' && takesParameters(name, value)) {
+      dynamic.push({ path: at, key: fullKey });
+      result[name] = '';
+    } else result[name] = typeof value === 'string' ? translators[locale](fullKey) : value;
+  }
+  return result;
+}
+
+/** Interpolation, nesting, or a plural form (which i18next may resolve from the count). */
+function takesParameters(name: string, value: string): boolean {
+  return value.includes('{{') || value.includes('$t(') || /_(zero|one|two|few|many|other)$/.test(name);
+}
+
+function copyTree(node: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(node)) copy[name] = isObject(value) ? copyTree(value) : value;
+  return copy;
 }
 
 function deepFreeze<T extends Record<string, unknown>>(node: T): Readonly<T> {

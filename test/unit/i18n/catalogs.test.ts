@@ -1,4 +1,5 @@
-import { billingCycleLabel, leafKeys, localeFrom, statusLabel, strings, t } from '../../../src/i18n';
+import { LOCALES, billingCycleLabel, leafKeys, localeFrom, statusLabel, strings, t } from '../../../src/i18n';
+import { templates } from '../../../src/cards/templates';
 
 describe('message catalogs', () => {
   it('say the same things in English and French', () => {
@@ -78,4 +79,23 @@ describe('translations kept between calls', () => {
     expect(t('en', 'common.correlation', { correlationId: '1' })).toBe('Reference: 1');
     expect(t('en', 'common.correlation', { correlationId: '2' })).toBe('Reference: 2');
   });
+});
+
+describe('the strings a card template gets', () => {
+  const sections = [...new Set(Object.values(templates).flatMap((entry) => entry.strings))];
+  const params = { customerName: 'Contoso', correlationId: 'c-1', count: 2, name: 'Adele', amount: '10' };
+
+  it.each(sections.flatMap((section) => LOCALES.map((locale) => [section, locale] as const)))(
+    '%s (%s): every string is what the message alone says, with the same parameters',
+    (section, locale) => {
+      const subtree = strings(locale, section, params);
+      const leaves = leafKeys(locale).filter((key) => key.startsWith(`${section}.`));
+      expect(leaves.length).toBeGreaterThan(0);
+      for (const key of leaves) {
+        const path = key.slice(section.length + 1).split('.');
+        const value = path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], subtree);
+        expect([key, value]).toEqual([key, t(locale, key, params)]);
+      }
+    },
+  );
 });
