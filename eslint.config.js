@@ -24,6 +24,24 @@ module.exports = tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'botbuilder-dialogs',
+              allowTypeImports: true,
+              message:
+                'Its index loads every prompt and the Recognizers-Text suites (~20 MB): take values from src/dialogs/dialogRuntime.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,4 +1,5 @@
-import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog } from './dialogRuntime';
 import { t, type Locale } from '../i18n';
 import { formatMoney } from '../i18n/format';
 import { PartnerCenterError } from '../partnercenter';

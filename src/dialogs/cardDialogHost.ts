@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
-import { DialogSet, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { Dialog, DialogState } from 'botbuilder-dialogs';
+import { DialogSet } from './dialogRuntime';
 import type { AdaptiveCard } from '../cards/render';
 import type { Locale } from '../i18n';
 import type { IdempotencyRepository, KeyValueRepository } from '../store';

@@ -1,5 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from './dialogRuntime';
 import { z } from 'zod';
 import { withFieldErrors } from '../cards/cardEdits';
 import type { AdaptiveCard } from '../cards/render';

@@ -1,10 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog } from './dialogRuntime';
 import type { AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
 import type { CustomerSummary } from '../workflows';

@@ -1,10 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog } from './dialogRuntime';
 import type { PartnerCenterClient } from '../partnercenter';
 import { findCustomers, namedCustomer, suggestCustomers, type CustomerSummary } from '../workflows';
 import { CardPrompt, type CardPromptServices } from './cardPrompt';

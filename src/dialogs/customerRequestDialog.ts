@@ -1,11 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import {
-  ComponentDialog,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStep,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog } from './dialogRuntime';
 import type { AdaptiveCard } from '../cards/render';
 import { t } from '../i18n';
 import { formatInstant } from '../i18n/format';

@@ -1,4 +1,4 @@
-import { type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { hasKey, t } from '../i18n';
 import {
   customerPlans,
