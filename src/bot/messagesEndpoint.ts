@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../logging';
 import { withCallDeadline } from '../partnercenter';
+import { HeldWork } from '../workflows/heldWork';
 import type { AzurePlanOpsBot } from './activityHandler';
 import { parseInboundActivity } from './activitySchema';
 import type { AzurePlanOpsAdapter } from './adapter';
@@ -33,6 +34,15 @@ export interface MessagesEndpointDeps {
 export function messagesEndpoint(deps: MessagesEndpointDeps): (req: Request, res: Response) => Promise<void> {
   const { adapter, bot, logger } = deps;
   return async (req, res) => {
+    const held = new HeldWork();
+    try {
+      await handle(req, res, held);
+    } finally {
+      held.release();
+    }
+  };
+
+  async function handle(req: Request, res: Response, held: HeldWork): Promise<void> {
     const correlationId = randomUUID();
     res.header('x-correlation-id', correlationId);
     const refuse = (status: number, reason: string, body?: unknown) => {
@@ -83,8 +93,11 @@ export function messagesEndpoint(deps: MessagesEndpointDeps): (req: Request, res
       // Every Partner Center call of the turn answers by the deadline or fails with "busy, try
       // again in N s" (withCallDeadline); background work the turn sets off runs without it.
       const deadlineAt = Date.now() + (deps.turnDeadlineMs ?? DEFAULT_TURN_DEADLINE_MS);
-      const invokeResponse = await adapter.runAuthenticated(bound.result, check.activity, (context) =>
-        withCallDeadline(deadlineAt, () => bot.run(context)),
+      // What the turn sets off in the background (WorkQueue.kick) starts once it has answered.
+      const invokeResponse = await held.run(() =>
+        adapter.runAuthenticated(bound.result, check.activity, (context) =>
+          withCallDeadline(deadlineAt, () => bot.run(context)),
+        ),
       );
       answer(res, invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {
@@ -95,7 +108,7 @@ export function messagesEndpoint(deps: MessagesEndpointDeps): (req: Request, res
         });
       }
     }
-  };
+  }
 }
 
 function answer(res: Response, status: number, body: unknown): void {

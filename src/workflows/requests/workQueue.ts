@@ -3,6 +3,7 @@ import type { Logger } from '../../logging';
 import { silentLogger } from '../../logging';
 import { withoutCallDeadline } from '../../partnercenter';
 import type { JsonObject, Watch, WatchInput, WatchRepository } from '../../store';
+import { startSoon } from '../heldWork';
 
 export interface TaskContext {
   correlationId: string;
@@ -99,12 +100,15 @@ export class WorkQueue implements WorkScheduler {
     return released;
   }
 
-  /** Looks for due work soon, without waiting for the next scheduled tick. */
+  /**
+   * Looks for due work soon, without waiting for the next scheduled tick. Often called from a chat
+   * turn: the pass is background work, outside the turn's deadline, and starts once the turn has
+   * answered.
+   */
   kick(): void {
     if (this.closed) return;
-    // Often called from a chat turn: the pass is background work, outside the turn's deadline.
-    withoutCallDeadline(() =>
-      setImmediate(
+    startSoon(() =>
+      withoutCallDeadline(
         () => void this.tick().catch((err: unknown) => this.logger.error({ err }, 'work tick failed')),
       ),
     );
