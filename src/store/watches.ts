@@ -55,7 +55,7 @@ export interface WatchRepository {
    */
   releaseHeldBy(prefix: string, keep: string): Promise<number>;
   get(id: string): Promise<Watch | undefined>;
-  list(filter?: { kind?: WatchKind; requestId?: string }): Promise<Watch[]>;
+  list(filter?: { kind?: WatchKind; requestId?: string; limit?: number }): Promise<Watch[]>;
   /** Deletes an item whoever holds it (a cancelled request). */
   delete(id: string): Promise<boolean>;
 }
@@ -221,7 +221,9 @@ export function watchRepository(ctx: RepositoryContext): WatchRepository {
       let query = db.selectFrom('watches').selectAll();
       if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
       if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId);
-      const rows = await query.orderBy('next_run_at').orderBy('id').execute();
+      query = query.orderBy('next_run_at').orderBy('id');
+      if (filter.limit !== undefined) query = query.limit(filter.limit);
+      const rows = await query.execute();
       return rows.map(fromRow);
     },
 

@@ -989,6 +989,22 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
         expect((await store.watches.list({ kind: 'upgrade' })).map((w) => w.id)).toEqual(['u-1']);
         expect((await store.watches.list({ requestId: 'req-2' })).map((w) => w.id)).toEqual(['o-1']);
       });
+
+      it('lists at most `limit` items, soonest first', async () => {
+        const now = clock.now();
+        for (const [id, at] of [
+          ['c-2', now + 2],
+          ['c-0', now],
+          ['c-1', now + 1],
+        ] as const) {
+          await store.watches.upsert({ id, kind: 'budget-check', payload: {}, nextRunAt: at });
+        }
+        expect((await store.watches.list({ kind: 'budget-check', limit: 2 })).map((w) => w.id)).toEqual([
+          'c-0',
+          'c-1',
+        ]);
+        expect(await store.watches.list({ kind: 'budget-check', limit: 0 })).toEqual([]);
+      });
     });
 
     describe('key-value', () => {
