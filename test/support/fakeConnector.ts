@@ -33,7 +33,16 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
-export async function startFakeConnector(): Promise<FakeConnector> {
+export interface FakeConnectorOptions {
+  /**
+   * Keep each call (default). A benchmark that sends thousands of cards turns it off: the calls
+   * would be this stand-in's memory counted as the bot's; `calls` then stays empty.
+   */
+  record?: boolean;
+}
+
+export async function startFakeConnector(options: FakeConnectorOptions = {}): Promise<FakeConnector> {
+  const record = options.record ?? true;
   const calls: ConnectorCall[] = [];
   let failures: { status: number; remaining: number; retryAfter?: number } | undefined;
   let nextId = 1;
@@ -70,7 +79,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         res.end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests' } }));
         return;
       }
-      calls.push(call);
+      if (record) calls.push(call);
       waiters.splice(0).forEach((wake) => wake());
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.method === 'POST' && /^\/v3\/conversations\/?$/.test(path)) {

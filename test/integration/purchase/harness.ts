@@ -29,6 +29,8 @@ export interface PurchaseHarnessOptions {
   tuning?: DomainOptions['tuning'];
   /** The domain's node name (two harnesses on one database play two instances). */
   node?: string;
+  /** Whether the fake Bot Connector keeps the calls it gets (default true; benchmarks turn it off). */
+  recordConnectorCalls?: boolean;
   /** A simulator of the test's own, shared by two harnesses; the harness does not close it. */
   simulator?: SimulatorHarness;
   /** The store's clock (created_at, expiries), when the harness opens the store. */
@@ -67,7 +69,7 @@ export interface PurchaseHarness {
  */
 export async function startPurchaseHarness(options: PurchaseHarnessOptions = {}): Promise<PurchaseHarness> {
   const logger = options.logger ?? silentLogger();
-  const connector = await startFakeConnector();
+  const connector = await startFakeConnector({ record: options.recordConnectorCalls ?? true });
   const simulator =
     options.simulator ??
     (await SimulatorHarness.start({
