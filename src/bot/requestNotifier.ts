@@ -47,7 +47,11 @@ export class TeamsRequestNotifier implements RequestNotifier {
       // The card always shows what the store holds when it is sent, whichever notice sends it.
       deliver: async () => {
         const latest = (await this.deps.requests.get(request.id)) ?? request;
-        const card = await this.deps.cards.shared(latest, locale);
+        // Where the request was made in a personal chat, only its requester sees the card.
+        const card =
+          place.conversationKey === request.conversationKey && isPersonalConversation(place.conversationKey)
+            ? await this.deps.cards.requesters(latest, locale)
+            : await this.deps.cards.shared(latest, locale);
         await this.deps.messenger.update(place.conversationKey, place.activityId, {
           card,
           text: this.deps.cards.title(latest, locale),

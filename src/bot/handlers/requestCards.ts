@@ -143,6 +143,17 @@ export class RequestCards {
     return this.render(request, locale, { view: 'readonly', origin: 'card' });
   }
 
+  /**
+   * The card in the requester's personal chat, which nobody else sees: their own view (cancel while
+   * it waits), as their last click showed it, not the shared one that relies on Teams refreshing it.
+   */
+  async requesters(request: ActionRequest, locale: Locale): Promise<AdaptiveCard> {
+    return this.render(request, locale, {
+      view: request.state === 'requested' ? 'requester' : 'readonly',
+      origin: 'card',
+    });
+  }
+
   async forCaller(
     request: ActionRequest,
     viewer: CardViewer,

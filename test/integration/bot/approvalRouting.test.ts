@@ -100,6 +100,19 @@ describe('a request waiting for a decision reaches those who may decide it', () 
     await harness.until(purchase.requestId, (r) => ['approved', 'executing', 'succeeded'].includes(r.state));
   });
 
+  it("in the requester's personal chat, the card updated after the submission is still her view (Cancel), not the shared one", async () => {
+    harness = await startPurchaseHarness();
+    const personal = new TeamsThread(harness, { conversationId: `a:personal-${REQUESTER.aadObjectId}` });
+    const requestId = await buyAsMegan(personal);
+    await harness.settle();
+    const request = required(await harness.requests.get(requestId));
+    const updates = personal.sentHere().filter((s) => s.method === 'PUT' && s.id === request.activityId);
+    expect(updates.length).toBeGreaterThan(0);
+    const last = required(updates[updates.length - 1].card as Card | undefined);
+    expect(actionOf(last, { verb: 'request.cancel' }).requestId).toBe(requestId);
+    expect(() => actionOf(last, { verb: 'request.approve' })).toThrow();
+  });
+
   it('when no approver can be reached, tells the requester plainly and keeps the request open', async () => {
     harness = await startPurchaseHarness({ env: { APPROVALS_CONVERSATION_ID: 'none' } });
     const general = new TeamsThread(harness);
