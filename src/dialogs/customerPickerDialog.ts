@@ -61,7 +61,12 @@ export class CustomerPickerDialog extends ComponentDialog {
       ? [current]
       : state.query === ''
         ? []
-        : await findCustomers(this.deps.pc, state.query, { correlationId, limit: CUSTOMER_CHOICES });
+        : await findCustomers(this.deps.pc, state.query, {
+            correlationId,
+            limit: CUSTOMER_CHOICES,
+            // A name that one customer bears is taken at once (below), so a recent answer will do.
+            named: true,
+          });
     const named = current ? undefined : namedCustomer(state.customers, state.query);
     if (named) return step.next(autoChoice({ customerId: named.id }));
     // Nothing matches: the near misses, offered as "Did you mean".

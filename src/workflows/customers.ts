@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Customer, PartnerCenterClient } from '../partnercenter';
 import { customerDirectoryOf } from './customerDirectory';
 import { isCustomerNotFound } from './pcErrors';
+import { recentCustomersOf } from './recentCustomers';
 import { editDistance } from './similarity';
 
 export interface CustomerSummary {
@@ -26,6 +27,12 @@ export interface FindCustomersOptions {
    * here reads that many now.
    */
   scanLimit?: number;
+  /**
+   * The caller takes the customer the query names when there is one (namedCustomer), not the list:
+   * a name that exactly one customer bore minutes ago is answered from memory (RecentCustomers).
+   * A list (a typeahead) always searches.
+   */
+  named?: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,9 +55,14 @@ export async function findCustomers(
   if (text === '' || limit <= 0) return [];
   const call = { correlationId: options.correlationId };
 
+  const recent = recentCustomersOf(pc);
   if (GUID.test(text)) {
+    const known = recent.withId(text);
+    if (known) return [known];
     try {
-      return [summarizeCustomer(await pc.customers.get(text, call))];
+      const customer = summarizeCustomer(await pc.customers.get(text, call));
+      recent.rememberId(text, customer);
+      return [customer];
     } catch (error) {
       if (isCustomerNotFound(error)) return [];
       throw error;
@@ -62,18 +74,23 @@ export async function findCustomers(
     return rank(found.map(summarizeCustomer), text, (c) => c.domain).slice(0, limit);
   }
 
+  const wantedName = normalizeName(text);
+  const known = options.named ? recent.named(wantedName) : undefined;
+  if (known) return [known];
   let found = (await take(pc.customers.search({ companyName: text }, call), PREFIX_RESULTS_CAP)).map(
     summarizeCustomer,
   );
+  // Kept only when the search was complete (under its cap) and one customer bears the name.
+  const bearers = found.filter((c) => normalizeName(c.companyName) === wantedName);
+  if (bearers.length === 1 && found.length < PREFIX_RESULTS_CAP) recent.rememberName(wantedName, bearers[0]);
   const scanLimit = options.scanLimit ?? 2_000;
   if (found.length === 0 && scanLimit > 0) {
-    const wanted = normalizeName(text);
     const directory =
       options.scanLimit === undefined
         ? await customerDirectoryOf(pc, readDirectory).customers(options.correlationId)
         : await readDirectory(pc, scanLimit, options.correlationId);
     found = preparedNames(directory)
-      .filter((p) => p.name.includes(wanted))
+      .filter((p) => p.name.includes(wantedName))
       .map((p) => p.customer);
   }
   return rank(found, text, (c) => c.companyName).slice(0, limit);

@@ -178,7 +178,11 @@ export async function resolveCustomer(
 ): Promise<Lookup> {
   const { locale } = services;
   const text = query.trim().slice(0, 100);
-  const found = await findCustomers(pc, text, { correlationId: services.correlationId, limit: 10 });
+  const found = await findCustomers(pc, text, {
+    correlationId: services.correlationId,
+    limit: 10,
+    named: true,
+  });
   const named = namedCustomer(found, text);
   if (named) return { ok: true, customer: named };
   if (found.length === 0) return { ok: false, text: t(locale, 'customerLookup.none', { query: text }) };

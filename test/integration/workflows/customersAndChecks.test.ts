@@ -101,6 +101,32 @@ describe('findCustomers', () => {
     }
   });
 
+  it('answers a name one customer bears from memory for a caller that takes the named customer, and its id too; a list still searches', async () => {
+    const fresh = harness.client();
+    const searches = async () =>
+      apiCalls(await harness.requests()).filter((r) => r.path.startsWith('/v1/customers')).length;
+    try {
+      await harness.clearRequests();
+      const named = { ...call, named: true };
+      const [first] = await findCustomers(fresh, 'Contoso France', named);
+      expect(await searches()).toBe(1);
+      expect(await findCustomers(fresh, 'contoso  FRANCE', named)).toEqual([first]);
+      expect(await findCustomers(fresh, first.id, call)).toEqual([first]);
+      expect(await searches()).toBe(1);
+      // A list (a typeahead) wants every match: it searches.
+      expect((await findCustomers(fresh, 'Contoso France', call)).map((c) => c.companyName)).toEqual([
+        'Contoso France',
+      ]);
+      expect(await searches()).toBe(2);
+      // A prefix that no customer bears as its whole name is never taken from memory.
+      await findCustomers(fresh, 'contoso', named);
+      await findCustomers(fresh, 'contoso', named);
+      expect(await searches()).toBe(4);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('returns nothing for an empty query, and honours the limit', async () => {
     expect(await names('   ')).toEqual([]);
     expect(await findCustomers(pc, 'contoso', { ...call, limit: 1 })).toHaveLength(1);
