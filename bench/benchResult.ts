@@ -47,6 +47,8 @@ export function writeResults(
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     totalMemoryMB: Math.round(os.totalmem() / 1_048_576),
     node: process.version,
+    // Flags change the figures (a heap cap, say): what this run was given.
+    nodeFlags: [...process.execArgv, ...(process.env.NODE_OPTIONS ? [process.env.NODE_OPTIONS] : [])],
     platform: `${os.platform()} ${os.release()}`,
   };
   fs.writeFileSync(file, `${JSON.stringify({ at: at.toISOString(), machine, results, errors }, null, 2)}\n`);
