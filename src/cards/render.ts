@@ -30,8 +30,9 @@ export class CardRenderError extends Error {
  */
 export function renderCard(name: CardName, data: Record<string, unknown>, locale: Locale): AdaptiveCard {
   const entry = templates[name];
+  const used = stringsReadBy(name);
   const s: Record<string, unknown> = {};
-  for (const section of entry.strings) s[section] = strings(locale, section, data);
+  for (const section of entry.strings) s[section] = strings(locale, section, data, used.get(section));
   const expanded: unknown = preparedTemplate(name).expand({ $root: { ...data, s, locale } });
   if (!isCard(expanded)) throw new CardRenderError(name, 'template did not expand to an AdaptiveCard');
   const size = Buffer.byteLength(JSON.stringify(expanded), 'utf8');
@@ -54,6 +55,30 @@ function preparedTemplate(name: CardName): ACData.Template {
     prepared.set(name, template);
   }
   return template;
+}
+
+/**
+ * The strings each template reads, per section (`${s.purchase.catalog.label}` → purchase:
+ * `catalog.label`): only those are interpolated on a render. A section the template reads any
+ * other way (whole, or by a computed key) is absent from the map and interpolated whole.
+ */
+const stringsUsed = new Map<CardName, Map<string, string[]>>();
+
+export function stringsReadBy(name: CardName): Map<string, string[]> {
+  let used = stringsUsed.get(name);
+  if (!used) {
+    used = new Map();
+    const text = JSON.stringify(templates[name].template);
+    const whole = new Set<string>();
+    for (const match of text.matchAll(/\bs\.([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(.?)/g)) {
+      const [, section, path, next] = match;
+      if (path === '' || next === '[' || next === '(') whole.add(section);
+      else used.set(section, [...(used.get(section) ?? []), path.slice(1)]);
+    }
+    for (const section of whole) used.delete(section);
+    stringsUsed.set(name, used);
+  }
+  return used;
 }
 
 function isCard(value: unknown): value is AdaptiveCard {

@@ -96,11 +96,16 @@ export function t(locale: Locale, key: string, params?: Record<string, unknown>)
   return translators[locale](key, params);
 }
 
-/** A subtree of the catalog with its strings interpolated (used to feed card templates). */
+/**
+ * A subtree of the catalog with its strings interpolated (used to feed card templates). `only`:
+ * the paths (`catalog.label`) the caller reads; strings that take parameters elsewhere in the
+ * subtree are left empty rather than interpolated for nothing.
+ */
 export function strings(
   locale: Locale,
   key: string,
   params?: Record<string, unknown>,
+  only?: readonly string[],
 ): Record<string, unknown> {
   const plan = subtreePlan(locale, key);
   if (!plan) {
@@ -110,11 +115,18 @@ export function strings(
   if (plan.dynamic.length === 0) return plan.constant;
   const filled = copyTree(plan.constant);
   for (const { path, key: leafKey } of plan.dynamic) {
+    if (only && !only.some((wanted) => covers(wanted, path))) continue;
     let node = filled;
     for (const part of path.slice(0, -1)) node = node[part] as Record<string, unknown>;
     node[path[path.length - 1]] = translators[locale](leafKey, params ?? {});
   }
   return filled;
+}
+
+/** Whether reading `wanted` (a dotted path) reads the leaf at `path`, or a subtree holding it. */
+function covers(wanted: string, path: readonly string[]): boolean {
+  const leaf = path.join('.');
+  return leaf === wanted || leaf.startsWith(`${wanted}.`);
 }
 
 function subtreePlan(locale: Locale, key: string): SubtreePlan | null {

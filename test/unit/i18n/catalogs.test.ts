@@ -1,5 +1,6 @@
 import { LOCALES, billingCycleLabel, leafKeys, localeFrom, statusLabel, strings, t } from '../../../src/i18n';
-import { templates } from '../../../src/cards/templates';
+import { stringsReadBy } from '../../../src/cards/render';
+import { templates, type CardName } from '../../../src/cards/templates';
 
 describe('message catalogs', () => {
   it('say the same things in English and French', () => {
@@ -98,4 +99,35 @@ describe('the strings a card template gets', () => {
       }
     },
   );
+});
+
+describe('the strings a card template reads', () => {
+  const params = { customerName: 'Contoso', correlationId: 'c-1', count: 2, name: 'Adele', amount: '10' };
+
+  it.each(
+    (Object.keys(templates) as CardName[]).flatMap((name) =>
+      LOCALES.map((locale) => [name, locale] as const),
+    ),
+  )('%s (%s): each string it reads is filled, as the message alone says it', (name, locale) => {
+    const read = stringsReadBy(name);
+    for (const section of templates[name].strings) {
+      const paths = read.get(section);
+      const subtree = strings(locale, section, params, paths);
+      const leaves = leafKeys(locale)
+        .filter((key) => key.startsWith(`${section}.`))
+        .map((key) => key.slice(section.length + 1))
+        .filter((leaf) => !paths || paths.some((p) => leaf === p || leaf.startsWith(`${p}.`)));
+      for (const leaf of leaves) {
+        const value = leaf
+          .split('.')
+          .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], subtree);
+        expect([leaf, value]).toEqual([leaf, t(locale, `${section}.${leaf}`, params)]);
+      }
+    }
+  });
+
+  it('finds the strings a template reads, section by section', () => {
+    expect(stringsReadBy('help').get('help')).toEqual(expect.arrayContaining(['title']));
+    expect([...stringsReadBy('customerPicker').keys()]).toContain('customerPicker');
+  });
 });
