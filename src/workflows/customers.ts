@@ -97,6 +97,34 @@ export async function findCustomers(
 }
 
 /**
+ * A command whose customer name is followed by numbers (`alerts on Contoso 365 80`): how many of
+ * those numbers belong to the name. The longest `<name> <numbers…>` that exactly one customer of
+ * the name's search bears wins; none: 0, the numbers are all the command's own. One search (the
+ * one the command's lookup makes next, then answered from RecentCustomers).
+ */
+export async function numbersInName(
+  pc: PartnerCenterClient,
+  name: string,
+  numbers: readonly string[],
+  options: { correlationId: string },
+): Promise<number> {
+  if (numbers.length === 0 || name.trim() === '') return 0;
+  const found = await findCustomers(pc, name, {
+    correlationId: options.correlationId,
+    limit: PREFIX_RESULTS_CAP,
+  });
+  for (let taken = numbers.length; taken > 0; taken--) {
+    const wanted = normalizeName([name, ...numbers.slice(0, taken)].join(' '));
+    const bearers = found.filter((c) => normalizeName(c.companyName) === wanted);
+    if (bearers.length === 1) {
+      recentCustomersOf(pc).rememberName(wanted, bearers[0]);
+      return taken;
+    }
+  }
+  return 0;
+}
+
+/**
  * Customers whose name is a typing mistake or two away from the query ("Contso" → Contoso France,
  * Contoso Pharmaceuticals), closest first: for when nothing matches. From the cached directory.
  */

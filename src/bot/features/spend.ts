@@ -7,7 +7,7 @@ import { mfaCard } from '../../dialogs/lifecycleCards';
 import { alertCard, alertsListCard, budgetCard, spendNotice, usageCard } from '../../dialogs/spendCards';
 import { t, type Locale } from '../../i18n';
 import { formatMoney, formatPercent } from '../../i18n/format';
-import { isMfaRequired, PartnerCenterError } from '../../partnercenter';
+import { isMfaRequired, PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
 import { ALL_CUSTOMERS, type ActionRequest, type BudgetAlert, type Store } from '../../store';
 import {
   alertFiguresSchema,
@@ -15,6 +15,7 @@ import {
   budgetPayloadSchema,
   BudgetAlertFollowing,
   DEFAULT_ALERT_THRESHOLDS,
+  numbersInName,
   type AlertActor,
   recordSpend,
   RAISE_BUDGET_KIND,
@@ -68,30 +69,61 @@ export function parseBudgetCommand(argText: string): BudgetDialogOptions | { que
 
 export type AlertsCommand =
   | { action: 'list' }
-  | { action: 'on'; target: string; thresholds: number[] }
-  | { action: 'off'; target: string }
+  | { action: 'on'; target: string; thresholds: number[]; trailing?: string[] }
+  | { action: 'off'; target: string; trailing?: string[] }
   | { action: 'invalid'; reason: 'thresholds' | 'usage' };
 
-/** `alerts on [customer|all] [thresholds]`, `alerts off [customer|all]`, `alerts list`. */
+/**
+ * `alerts on [customer|all] [thresholds]`, `alerts off [customer|all]`, `alerts list`. Numbers after
+ * a customer's name are thresholds unless they end the name (`Contoso 365`): `trailing` holds them
+ * as typed, for the handler to ask which (numbersInName).
+ */
 export function parseAlertsCommand(argText: string): AlertsCommand {
   const words = argText.trim().split(/\s+/).filter(Boolean);
   const verb = (words.shift() ?? 'list').toLowerCase();
   if (LIST_WORDS.includes(verb)) return { action: 'list' };
   const isOn = ON_WORDS.includes(verb);
   if (!isOn && !OFF_WORDS.includes(verb)) return { action: 'invalid', reason: 'usage' };
-  const thresholds: number[] = [];
+  const typed: string[] = [];
   while (words.length > 0 && /^\d+(?:[.,]\d+)?\s*%?$/.test(words[words.length - 1])) {
-    thresholds.unshift(Number((words.pop() ?? '').replace('%', '').replace(',', '.')));
+    typed.unshift(words.pop() ?? '');
   }
+  const thresholds = typed.map((word) => Number(word.replace('%', '').replace(',', '.')));
   const rest = words.join(' ');
   const target = rest === '' || ALL_WORDS.includes(rest.toLowerCase()) ? ALL_CUSTOMERS : rest;
-  if (!isOn)
-    return thresholds.length > 0 ? { action: 'invalid', reason: 'usage' } : { action: 'off', target };
+  const trailing = target !== ALL_CUSTOMERS && typed.length > 0 ? { trailing: typed } : {};
+  if (!isOn) {
+    if (typed.length > 0 && target === ALL_CUSTOMERS) return { action: 'invalid', reason: 'usage' };
+    return { action: 'off', target, ...trailing };
+  }
   if (thresholds.some((p) => !(p >= 1 && p <= 1000))) return { action: 'invalid', reason: 'thresholds' };
   return {
     action: 'on',
     target,
     thresholds: thresholds.length > 0 ? thresholds : [...DEFAULT_ALERT_THRESHOLDS],
+    ...trailing,
+  };
+}
+
+/**
+ * The command with the numbers that end the customer's name given back to it (`alerts on Contoso
+ * 365` follows Contoso 365 at the default thresholds, if that customer exists); `undefined`: an
+ * `off` whose numbers are not part of a name (it takes none).
+ */
+export async function withNumbersInName(
+  parsed: Extract<AlertsCommand, { action: 'on' | 'off' }>,
+  pc: PartnerCenterClient,
+  correlationId: string,
+): Promise<Extract<AlertsCommand, { action: 'on' | 'off' }> | undefined> {
+  const typed = parsed.trailing ?? [];
+  const taken = await numbersInName(pc, parsed.target, typed, { correlationId });
+  const target = [parsed.target, ...typed.slice(0, taken)].join(' ');
+  if (parsed.action === 'off') return taken === typed.length ? { action: 'off', target } : undefined;
+  const thresholds = parsed.thresholds.slice(parsed.thresholds.length - (typed.length - taken));
+  return {
+    action: 'on',
+    target,
+    thresholds: taken === typed.length ? [...DEFAULT_ALERT_THRESHOLDS] : thresholds,
   };
 }
 
@@ -314,16 +346,22 @@ export const spendFeature: FeatureDefinition = {
         await refuseRole(context, services, 'requester');
         return;
       }
+      const command = parsed.trailing ? await withNumbersInName(parsed, pc, services.correlationId) : parsed;
+      if (!command) {
+        const text = t(locale, 'spend.alerts.usageHelp');
+        await context.sendActivity(toActivity({ card: spendNotice(locale, flow, text, 'warning') }));
+        return;
+      }
       const extra: Record<string, string> =
-        parsed.action === 'on'
-          ? { action: 'on', thresholds: parsed.thresholds.join(',') }
+        command.action === 'on'
+          ? { action: 'on', thresholds: command.thresholds.join(',') }
           : { action: 'off' };
-      if (parsed.target === ALL_CUSTOMERS) {
+      if (command.target === ALL_CUSTOMERS) {
         const card = await subscribe(context, { id: ALL_CUSTOMERS, name: '' }, services, extra);
         await context.sendActivity(toActivity({ card }));
         return;
       }
-      const outcome = await dialogs.begin(context, ALERTS_DIALOG, { query: parsed.target, extra });
+      const outcome = await dialogs.begin(context, ALERTS_DIALOG, { query: command.target, extra });
       if (outcome.status === 'card')
         await context.sendActivity(toActivity({ card: outcome.card, text: flow }));
     };

@@ -143,8 +143,9 @@ export class SimulatorHarness {
     await axios.delete(`${this.baseUrl}/_sim/requests`);
   }
 
-  async reseed(): Promise<void> {
-    await axios.post(`${this.baseUrl}/_sim/reseed`, {});
+  /** Back to the seed, with `extraCustomers` generated ones ("Blue Yonder Airlines 00001"…). */
+  async reseed(extraCustomers?: number): Promise<void> {
+    await axios.post(`${this.baseUrl}/_sim/reseed`, extraCustomers === undefined ? {} : { extraCustomers });
   }
 
   close(): Promise<void> {

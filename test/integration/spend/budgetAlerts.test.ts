@@ -133,6 +133,29 @@ describe('budget alerts and budgets in Teams (HTTP, simulator, SQLite)', () => {
     ]);
   });
 
+  it('takes numbers that end a customer\'s name as part of it ("Proseware 00002"), and the ones after it as thresholds', async () => {
+    await harness.simulator.reseed(3);
+    const t = thread();
+    const named = await say(t, 'alerts on Proseware 00002');
+    expect(textOf(named.card)).toContain(
+      'Budget alerts for Proseware 00002 are on in this conversation, at 50%, 80%, 100%',
+    );
+    const withThreshold = await say(t, 'alerts on Proseware 00002 75');
+    expect(textOf(withThreshold.card)).toContain(
+      'Budget alerts for Proseware 00002 are on in this conversation, at 75%',
+    );
+    // A name without numbers keeps its numbers as thresholds.
+    const alpine = await say(t, 'alerts on Alpine Ski House 60');
+    expect(textOf(alpine.card)).toContain(
+      'Budget alerts for Alpine Ski House are on in this conversation, at 60%',
+    );
+    const off = await say(t, 'alerts off Proseware 00002');
+    expect(textOf(off.card)).toContain('Budget alerts for Proseware 00002 are off in this conversation.');
+    const offWithNumber = await say(t, 'alerts off Alpine Ski House 50');
+    expect(textOf(offWithNumber.card)).toContain('alerts on');
+    expect(textOf(offWithNumber.card)).not.toContain('are off');
+  });
+
   it('posts only the highest threshold a jump crosses, and says nothing for a customer it does not follow', async () => {
     await setSpend('Alpine Ski House', 90);
     await setSpend('Coho Winery', 130);

@@ -28,7 +28,12 @@ describe('alerts command words', () => {
     ['on', { action: 'on', target: '*', thresholds: [50, 80, 100] }],
     ['on all 75 90%', { action: 'on', target: '*', thresholds: [75, 90] }],
     ['activer tous', { action: 'on', target: '*', thresholds: [50, 80, 100] }],
-    ['on Contoso Ltd 60', { action: 'on', target: 'Contoso Ltd', thresholds: [60] }],
+    ['on Contoso Ltd 60', { action: 'on', target: 'Contoso Ltd', thresholds: [60], trailing: ['60'] }],
+    [
+      'on Contoso 365 80%',
+      { action: 'on', target: 'Contoso', thresholds: [365, 80], trailing: ['365', '80%'] },
+    ],
+    ['off Contoso 365', { action: 'off', target: 'Contoso', trailing: ['365'] }],
     ['off Contoso Ltd', { action: 'off', target: 'Contoso Ltd' }],
     ['désactiver', { action: 'off', target: '*' }],
     ['on all 0', { action: 'invalid', reason: 'thresholds' }],
