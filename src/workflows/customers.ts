@@ -80,9 +80,8 @@ export async function findCustomers(
   let found = (await take(pc.customers.search({ companyName: text }, call), PREFIX_RESULTS_CAP)).map(
     summarizeCustomer,
   );
-  // Kept only when the search was complete (under its cap) and one customer bears the name.
-  const bearers = found.filter((c) => normalizeName(c.companyName) === wantedName);
-  if (bearers.length === 1 && found.length < PREFIX_RESULTS_CAP) recent.rememberName(wantedName, bearers[0]);
+  const bearer = soleBearer(found, wantedName);
+  if (bearer) recent.rememberName(wantedName, bearer);
   const scanLimit = options.scanLimit ?? 2_000;
   if (found.length === 0 && scanLimit > 0) {
     const directory =
@@ -98,9 +97,10 @@ export async function findCustomers(
 
 /**
  * A command whose customer name is followed by numbers (`alerts on Contoso 365 80`): how many of
- * those numbers belong to the name. The longest `<name> <numbers…>` that exactly one customer of
- * the name's search bears wins; none: 0, the numbers are all the command's own. One search (the
- * one the command's lookup makes next, then answered from RecentCustomers).
+ * those numbers belong to the name. The longest `<name> <numbers…>` that exactly one customer
+ * bears wins; none: 0, the numbers are all the command's own. One search, of `<name> <first
+ * number>` (every candidate starts with it, so the search cap cannot hide one), without the
+ * directory scan; the customer found is kept in RecentCustomers for the command's lookup.
  */
 export async function numbersInName(
   pc: PartnerCenterClient,
@@ -109,19 +109,30 @@ export async function numbersInName(
   options: { correlationId: string },
 ): Promise<number> {
   if (numbers.length === 0 || name.trim() === '') return 0;
-  const found = await findCustomers(pc, name, {
+  const found = await findCustomers(pc, `${name} ${numbers[0]}`, {
     correlationId: options.correlationId,
     limit: PREFIX_RESULTS_CAP,
+    scanLimit: 0,
   });
   for (let taken = numbers.length; taken > 0; taken--) {
     const wanted = normalizeName([name, ...numbers.slice(0, taken)].join(' '));
-    const bearers = found.filter((c) => normalizeName(c.companyName) === wanted);
-    if (bearers.length === 1) {
-      recentCustomersOf(pc).rememberName(wanted, bearers[0]);
+    const bearer = soleBearer(found, wanted);
+    if (bearer) {
+      recentCustomersOf(pc).rememberName(wanted, bearer);
       return taken;
     }
   }
   return 0;
+}
+
+/**
+ * The one customer of a search whose whole name is `name` (normalized), when the search was
+ * complete (under its cap): only then is "one" known to be true.
+ */
+function soleBearer(found: readonly CustomerSummary[], name: string): CustomerSummary | undefined {
+  if (found.length >= PREFIX_RESULTS_CAP) return undefined;
+  const bearers = found.filter((c) => normalizeName(c.companyName) === name);
+  return bearers.length === 1 ? bearers[0] : undefined;
 }
 
 /**

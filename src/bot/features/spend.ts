@@ -91,12 +91,14 @@ export function parseAlertsCommand(argText: string): AlertsCommand {
   const thresholds = typed.map((word) => Number(word.replace('%', '').replace(',', '.')));
   const rest = words.join(' ');
   const target = rest === '' || ALL_WORDS.includes(rest.toLowerCase()) ? ALL_CUSTOMERS : rest;
-  const trailing = target !== ALL_CUSTOMERS && typed.length > 0 ? { trailing: typed } : {};
+  // Numbers after a name may be part of it: their range is checked once the name is known.
+  const named = target !== ALL_CUSTOMERS && typed.length > 0;
+  const trailing = named ? { trailing: typed } : {};
   if (!isOn) {
-    if (typed.length > 0 && target === ALL_CUSTOMERS) return { action: 'invalid', reason: 'usage' };
+    if (typed.length > 0 && !named) return { action: 'invalid', reason: 'usage' };
     return { action: 'off', target, ...trailing };
   }
-  if (thresholds.some((p) => !(p >= 1 && p <= 1000))) return { action: 'invalid', reason: 'thresholds' };
+  if (!named && !inRange(thresholds)) return { action: 'invalid', reason: 'thresholds' };
   return {
     action: 'on',
     target,
@@ -105,26 +107,31 @@ export function parseAlertsCommand(argText: string): AlertsCommand {
   };
 }
 
+function inRange(thresholds: readonly number[]): boolean {
+  return thresholds.every((p) => p >= 1 && p <= 1000);
+}
+
 /**
  * The command with the numbers that end the customer's name given back to it (`alerts on Contoso
- * 365` follows Contoso 365 at the default thresholds, if that customer exists); `undefined`: an
- * `off` whose numbers are not part of a name (it takes none).
+ * 365` follows Contoso 365 at the default thresholds, if that customer exists); the numbers left
+ * are thresholds (checked for range here) or, after `off`, a mistake.
  */
 export async function withNumbersInName(
   parsed: Extract<AlertsCommand, { action: 'on' | 'off' }>,
   pc: PartnerCenterClient,
   correlationId: string,
-): Promise<Extract<AlertsCommand, { action: 'on' | 'off' }> | undefined> {
+): Promise<Exclude<AlertsCommand, { action: 'list' }>> {
   const typed = parsed.trailing ?? [];
   const taken = await numbersInName(pc, parsed.target, typed, { correlationId });
   const target = [parsed.target, ...typed.slice(0, taken)].join(' ');
-  if (parsed.action === 'off') return taken === typed.length ? { action: 'off', target } : undefined;
-  const thresholds = parsed.thresholds.slice(parsed.thresholds.length - (typed.length - taken));
-  return {
-    action: 'on',
-    target,
-    thresholds: taken === typed.length ? [...DEFAULT_ALERT_THRESHOLDS] : thresholds,
-  };
+  const left = typed.length - taken;
+  if (parsed.action === 'off')
+    return left === 0 ? { action: 'off', target } : { action: 'invalid', reason: 'usage' };
+  if (left === 0) return { action: 'on', target, thresholds: [...DEFAULT_ALERT_THRESHOLDS] };
+  const thresholds = parsed.thresholds.slice(taken);
+  return inRange(thresholds)
+    ? { action: 'on', target, thresholds }
+    : { action: 'invalid', reason: 'thresholds' };
 }
 
 /** The caller as the alert service records them. */
@@ -327,14 +334,14 @@ export const spendFeature: FeatureDefinition = {
       const parsed = parseAlertsCommand(request.argText);
       const { locale } = services;
       const flow = t(locale, 'spend.alerts.flow');
-      if (parsed.action === 'invalid') {
+      const refuse = async (reason: 'thresholds' | 'usage') => {
         const text = t(
           locale,
-          parsed.reason === 'thresholds' ? 'spend.alerts.badThresholds' : 'spend.alerts.usageHelp',
+          reason === 'thresholds' ? 'spend.alerts.badThresholds' : 'spend.alerts.usageHelp',
         );
         await context.sendActivity(toActivity({ card: spendNotice(locale, flow, text, 'warning') }));
-        return;
-      }
+      };
+      if (parsed.action === 'invalid') return refuse(parsed.reason);
       if (parsed.action === 'list') {
         const conversationKey = alertConversationKey(context);
         const subscriptions = await store.alerts.list({ conversationKey });
@@ -347,11 +354,7 @@ export const spendFeature: FeatureDefinition = {
         return;
       }
       const command = parsed.trailing ? await withNumbersInName(parsed, pc, services.correlationId) : parsed;
-      if (!command) {
-        const text = t(locale, 'spend.alerts.usageHelp');
-        await context.sendActivity(toActivity({ card: spendNotice(locale, flow, text, 'warning') }));
-        return;
-      }
+      if (command.action === 'invalid') return refuse(command.reason);
       const extra: Record<string, string> =
         command.action === 'on'
           ? { action: 'on', thresholds: command.thresholds.join(',') }

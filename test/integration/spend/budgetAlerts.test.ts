@@ -134,7 +134,7 @@ describe('budget alerts and budgets in Teams (HTTP, simulator, SQLite)', () => {
   });
 
   it('takes numbers that end a customer\'s name as part of it ("Proseware 00002"), and the ones after it as thresholds', async () => {
-    await harness.simulator.reseed(3);
+    await harness.simulator.reseed(1001);
     const t = thread();
     const named = await say(t, 'alerts on Proseware 00002');
     expect(textOf(named.card)).toContain(
@@ -149,11 +149,23 @@ describe('budget alerts and budgets in Teams (HTTP, simulator, SQLite)', () => {
     expect(textOf(alpine.card)).toContain(
       'Budget alerts for Alpine Ski House are on in this conversation, at 60%',
     );
+    // A number out of the thresholds' range that ends a name is the name's.
+    const beyond = await say(t, 'alerts on Blue Yonder Airlines 01001');
+    expect(textOf(beyond.card)).toContain(
+      'Budget alerts for Blue Yonder Airlines 01001 are on in this conversation, at 50%, 80%, 100%',
+    );
+    // One search decides, and the lookup that follows takes its answer.
+    await harness.simulator.clearRequests();
+    await say(t, 'alerts on Lamna Healthcare 00003 90');
+    const searches = (await harness.simulator.requests()).filter((r) => r.path === '/v1/customers');
+    expect(searches).toHaveLength(1);
     const off = await say(t, 'alerts off Proseware 00002');
     expect(textOf(off.card)).toContain('Budget alerts for Proseware 00002 are off in this conversation.');
     const offWithNumber = await say(t, 'alerts off Alpine Ski House 50');
-    expect(textOf(offWithNumber.card)).toContain('alerts on');
+    expect(textOf(offWithNumber.card)).toContain('Type alerts on [customer|all]');
     expect(textOf(offWithNumber.card)).not.toContain('are off');
+    const outOfRange = await say(t, 'alerts on Alpine Ski House 2000');
+    expect(textOf(outOfRange.card)).not.toContain('are on');
   });
 
   it('posts only the highest threshold a jump crosses, and says nothing for a customer it does not follow', async () => {
