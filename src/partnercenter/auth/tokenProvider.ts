@@ -57,24 +57,28 @@ function describe(error: unknown): string {
   return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION)}…` : text;
 }
 
+type IssuedToken = { accessToken: string; expiresOn: Date | null };
+
+/** The app-only token is handed out until this long before it expires; then MSAL renews it. */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
 /**
  * MSAL-based tokens. App-only: client credentials. App+User (secure application model): a cached
  * account is used silently; otherwise the configured refresh token is exchanged once and MSAL
  * keeps (and rotates) what it gets in its cache, persisted through `tokenCache` when given.
  */
-type IssuedToken = { accessToken: string; expiresOn: Date | null };
-
-/** A token is handed out until this long before it expires; then MSAL is asked (and renews it). */
-const EXPIRY_MARGIN_MS = 5 * 60_000;
-
 export class MsalTokenProvider implements TokenProvider {
   private readonly app: ConfidentialClientApplication | undefined;
   private readonly appScope: string;
   /**
-   * The last token of each mode, until near its expiry. MSAL's own cache lookup (accounts, cache
-   * keys, authority parsing) cost more per call than the rest of the client; this is a field read.
+   * The app-only token, until near its expiry: MSAL's cache lookup (cache keys, authority parsing)
+   * cost more per call than the rest of the client; this is a field read. App+User tokens are not
+   * kept here: they come from the shared cache, which another instance or a new sign-in (with MFA)
+   * may have renewed, and MSAL must see that.
    */
-  private readonly held = new Map<AuthMode, { token: string; until: number }>();
+  private heldAppToken: { token: string; until: number } | undefined;
+  /** Forced refreshes so far (a token Partner Center refused). */
+  private refreshes = 0;
 
   constructor(
     private readonly credentials: PartnerCenterCredentials,
@@ -115,15 +119,17 @@ export class MsalTokenProvider implements TokenProvider {
   async getToken(mode: AuthMode, request: TokenRequest = {}): Promise<string> {
     const app = this.app;
     if (!app) throw new AuthFailure('No client credential configured (client secret or certificate).');
-    const held = this.held.get(mode);
+    if (mode !== 'app') return (await this.userToken(app, request)).accessToken;
+    const held = this.heldAppToken;
     if (held && !request.forceRefresh && Date.now() < held.until) return held.token;
-    this.held.delete(mode);
-    const result = mode === 'app' ? await this.appToken(app, request) : await this.userToken(app, request);
-    if (result.expiresOn)
-      this.held.set(mode, {
-        token: result.accessToken,
-        until: result.expiresOn.getTime() - EXPIRY_MARGIN_MS,
-      });
+    if (request.forceRefresh) this.refreshes += 1;
+    const generation = this.refreshes;
+    const result = await this.appToken(app, request);
+    // A request that started before a forced refresh must not put the older token back.
+    if (generation === this.refreshes) {
+      const until = result.expiresOn ? result.expiresOn.getTime() - EXPIRY_MARGIN_MS : 0;
+      this.heldAppToken = { token: result.accessToken, until };
+    }
     return result.accessToken;
   }
 

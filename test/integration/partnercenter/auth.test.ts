@@ -1,3 +1,4 @@
+import { ConfidentialClientApplication } from '@azure/msal-node';
 import { PartnerCenterError, type TokenCacheStore } from '../../../src/partnercenter';
 import { PARTNER_TENANT_ID, SimulatorHarness, rejection, type SimCustomer } from './simulatorHarness';
 
@@ -58,13 +59,16 @@ describe('tokens from the simulator', () => {
     expect(api.map((r) => r.tokenKind)).toEqual(['app+user', 'app+user']);
   });
 
-  it('keeps each token until five minutes before it expires, then asks for a new one', async () => {
+  it('keeps the app-only token until five minutes before it expires without asking MSAL again, then renews both', async () => {
+    const msal = jest.spyOn(ConfidentialClientApplication.prototype, 'acquireTokenByClientCredential');
     const pc = harness.client();
     await pc.customers.get(customer.id);
     await pc.usage.customerSummary(customer.id);
     await pc.customers.get(customer.id);
     await pc.usage.customerSummary(customer.id);
     expect(await tokenCalls()).toBe(2);
+    // The second app-only call is answered from the kept token: MSAL is asked once.
+    expect(msal).toHaveBeenCalledTimes(1);
     // Four minutes before the simulator's tokens expire (they last 3,599 s); only the date moves.
     jest.useFakeTimers({
       now: Date.now() + (3_599 - 240) * 1000,
@@ -90,15 +94,22 @@ describe('tokens from the simulator', () => {
       await pc.close();
     }
     expect(await tokenCalls()).toBe(4);
+    // Within the margin MSAL is asked again (once: the renewed token is kept in turn).
+    expect(msal).toHaveBeenCalledTimes(2);
+    msal.mockRestore();
   });
 
   it('a token Partner Center no longer accepts (401) is replaced once, and the new one kept', async () => {
+    const msal = jest.spyOn(ConfidentialClientApplication.prototype, 'acquireTokenByClientCredential');
     const pc = harness.client({ credentials: { refreshToken: undefined } });
     await pc.customers.get(customer.id);
     await harness.fault({ method: 'GET', path: '/v1/customers/*', status: 401, code: '800001', times: 1 });
     await pc.customers.get(customer.id);
     await pc.customers.get(customer.id);
     await pc.close();
+    // The first token, the forced renewal; the third call uses the kept renewal.
+    expect(msal.mock.calls.map(([request]) => request.skipCache ?? false)).toEqual([false, true]);
+    msal.mockRestore();
     expect(await tokenCalls()).toBe(2);
     const api = (await harness.requests()).filter((r) => r.path.startsWith('/v1/'));
     expect(api.map((r) => r.status)).toEqual([200, 401, 200, 200]);
