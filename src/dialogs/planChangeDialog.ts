@@ -33,8 +33,6 @@ interface CheckOptions {
   customer: CustomerSummary;
   plan: PlanSummary;
   warned: { notice?: string; noticeTone?: 'warning' };
-  /** "Check again": every check reads Partner Center anew. */
-  recheck?: boolean;
 }
 
 /**
@@ -65,10 +63,10 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
     const customer = required(step.result as CustomerSummary | undefined, 'the customer step');
     draft.customer = customer;
     const wanted = this.mode === 'suspend' ? 'active' : 'suspended';
-    // A suspension's first check uses the plans' Azure subscriptions read here; a reactivation shows none.
+    // The plans only: a suspension's preflight reads the chosen plan's Azure subscriptions itself.
     const { plans } = await customerPlans(this.deps.pc, customer.id, {
       correlationId,
-      azureSubscriptions: this.mode === 'suspend',
+      azureSubscriptions: false,
     });
     draft.plans = plans.filter((p) => p.status.toLowerCase() === wanted);
     if (draft.plans.length === 0) {
@@ -115,7 +113,7 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
 
   /** The suspension preflight (a reactivation has none): the checklist, or the confirmation. */
   private async runCheck(step: Step): Promise<DialogTurnResult> {
-    const { customer, plan, warned, recheck } = step.options as CheckOptions;
+    const { customer, plan, warned } = step.options as CheckOptions;
     const turn = this.turn(step);
     const { locale } = turn;
     const facts = [
@@ -142,8 +140,6 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
     }
     const preflight = await suspensionPreflight(this.deps.pc, customer.id, plan.id, {
       correlationId: turn.correlationId,
-      // The first check uses the Azure subscriptions the plan picker just read; "check again" reads them.
-      ...(!recheck && plan.azureSubscriptions ? { azureSubscriptions: plan.azureSubscriptions } : {}),
     });
     if (preflight.mfaRequired) return endWithCard(step, mfaCard(locale, this.flow(step), turn.correlationId));
     const blocked = !preflight.clear;
@@ -172,8 +168,7 @@ export class PlanChangeDialog extends CustomerRequestDialog<Draft> {
 
   private async decide(step: Step): Promise<DialogTurnResult> {
     const submission = submissionOf(step);
-    if (submission.action === 'recheck')
-      return step.replaceDialog(this.check, { ...(step.options as CheckOptions), recheck: true });
+    if (submission.action === 'recheck') return step.replaceDialog(this.check, step.options);
     // Back is the main flow's to decide.
     if (submission.action === BACK_ACTION) return step.endDialog(submission);
     return step.endDialog({ submit: true });

@@ -9,7 +9,6 @@ import {
 import type { Blocker } from '../../store';
 import { isAzurePlanOffer } from '../azurePlan';
 import { isAuthLimitation } from '../pcErrors';
-import type { AzureSubscriptionSummary } from './plans';
 
 export const PREFLIGHT_CHECKS = [
   'azure-subscriptions',
@@ -60,9 +59,8 @@ const ENDED_RESERVATION = /cancel|expir|fail|refund|exchang/i;
  * The reads run side by side. A check the credentials cannot make ends 'unknown', which does not
  * count as clear.
  *
- * `azureSubscriptions`: the plan's Azure subscriptions just read (the plan picker's read), used
- * instead of reading them again. `skip`: checks not made at all (they are absent from `checks`):
- * when the suspension is sent, Partner Center makes the Azure-subscription check itself (900115).
+ * `skip`: checks not made at all (they are absent from `checks`): when the suspension is sent,
+ * Partner Center makes the Azure-subscription check itself (900115).
  */
 export async function suspensionPreflight(
   pc: PartnerCenterClient,
@@ -71,18 +69,14 @@ export async function suspensionPreflight(
   options: {
     correlationId: string;
     now?: () => number;
-    azureSubscriptions?: readonly AzureSubscriptionSummary[];
     skip?: readonly PreflightCheckName[];
   },
 ): Promise<Preflight> {
   const now = options.now ?? Date.now;
   const call = { correlationId: options.correlationId };
-  const known = options.azureSubscriptions;
   const blockersOf: Record<PreflightCheckName, () => Promise<Blocker[]>> = {
     'azure-subscriptions': async () =>
-      known
-        ? azureSubscriptionBlockers(known)
-        : activeAzureSubscriptions(pc, customerId, planSubscriptionId, options.correlationId),
+      activeAzureSubscriptions(pc, customerId, planSubscriptionId, options.correlationId),
     reservations: async () => {
       const entitlements = await collect(
         pc.entitlements.listReservedInstances(customerId, { ...call, showExpiry: true }),
@@ -152,15 +146,9 @@ export async function activeAzureSubscriptions(
   const entitlements = await collect(
     pc.azureEntitlements.list(customerId, planSubscriptionId, { correlationId }),
   );
-  return azureSubscriptionBlockers(
-    entitlements.map((e) => ({ id: e.id, name: e.friendlyName ?? e.id, status: e.status })),
-  );
-}
-
-function azureSubscriptionBlockers(subscriptions: readonly AzureSubscriptionSummary[]): Blocker[] {
-  return subscriptions
-    .filter((s) => s.status.toLowerCase() === 'active')
-    .map((s) => ({ type: 'azure-subscription', id: s.id, name: s.name }));
+  return entitlements
+    .filter((e) => e.status.toLowerCase() === 'active')
+    .map((e) => ({ type: 'azure-subscription', id: e.id, name: e.friendlyName ?? e.id }));
 }
 
 async function check(

@@ -98,7 +98,7 @@ describe('Azure plan lifecycle in Teams (HTTP, simulator, SQLite)', () => {
     },
   );
 
-  it('suspend: the first checklist uses the Azure subscriptions the plan picker read; "check again" reads them anew', async () => {
+  it('suspend: the plan picker reads no Azure subscriptions, the checklist reads them once; "check again" reads them anew', async () => {
     const t = thread();
     const fabrikam = (await harness.simulator.customers()).find((c) => c.companyName === 'Fabrikam Inc');
     await harness.simulator.clearRequests();
