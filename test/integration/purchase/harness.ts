@@ -36,7 +36,8 @@ export interface PurchaseHarnessOptions {
   /** The store's clock (created_at, expiries), when the harness opens the store. */
   storeNow?: () => number;
   /** What else the bot is given (Microsoft Graph billing, reconciliation timings, download links). */
-  bot?: Pick<BotAppDeps, 'graphBilling' | 'reconciliation' | 'downloads' | 'actAs'>;
+  bot?: Pick<BotAppDeps, 'graphBilling' | 'reconciliation' | 'downloads' | 'actAs'> &
+    Partial<Pick<BotAppDeps, 'features'>>;
 }
 
 export interface PurchaseHarness {
