@@ -17,7 +17,8 @@ export async function inFreshProcess(module: string, fn: string, args: unknown[]
   try {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', __filename, module, fn, JSON.stringify(args), out],
+      // This process's flags too (a heap cap, say): the results file records them as the run's.
+      [...process.execArgv, '--expose-gc', __filename, module, fn, JSON.stringify(args), out],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     const [code] = (await once(child, 'exit')) as [number | null];
