@@ -1,7 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { WaterfallDialog } from './dialogRuntime';
 import { t, type Locale } from '../i18n';
-import { formatMoney } from '../i18n/format';
+import { formatAmount, formatMoney } from '../i18n/format';
 import { PartnerCenterError } from '../partnercenter';
 import {
   MAX_BUDGET_AMOUNT,
@@ -154,8 +154,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
     const customer = required(draft.customer);
     const amount = step.result as number | null;
     draft.amount = amount;
-    const money = (value: number) =>
-      draft.currency ? formatMoney(value, draft.currency, locale) : String(value);
+    const money = (value: number) => formatAmount(value, draft.currency, locale);
     if (amount === draft.current) {
       return endWithCard(
         step,
@@ -264,9 +263,7 @@ export class BudgetDialog extends CustomerRequestDialog<Draft> {
         value:
           draft.current === null
             ? t(locale, 'spend.budget.none')
-            : draft.currency
-              ? formatMoney(draft.current, draft.currency, locale)
-              : String(draft.current),
+            : formatAmount(draft.current, draft.currency, locale),
       },
     ];
   }

@@ -15,10 +15,6 @@ import { BACK_ACTION } from './cardPrompt';
 import { CustomerRequestDialog, type RequestDialogDeps } from './customerRequestDialog';
 import { mfaCard, planChoices, preflightSections } from './lifecycleCards';
 
-export interface PlanChangeOptions {
-  query: string;
-}
-
 type Mode = 'suspend' | 'reactivate';
 
 interface Draft {

@@ -29,10 +29,6 @@ import {
 
 export interface PurchaseDialogDeps extends McaAttestationDeps, RequestDialogDeps {}
 
-export interface PurchaseDialogOptions {
-  query: string;
-}
-
 type Step = WaterfallStepContext;
 
 /**

@@ -6,7 +6,7 @@ import type { DialogTurn } from '../../dialogs/cardTurn';
 import { mfaCard } from '../../dialogs/lifecycleCards';
 import { alertCard, alertsListCard, budgetCard, spendNotice, usageCard } from '../../dialogs/spendCards';
 import { t, type Locale } from '../../i18n';
-import { formatMoney, formatPercent } from '../../i18n/format';
+import { formatAmount, formatPercent } from '../../i18n/format';
 import { isMfaRequired, PartnerCenterError, type PartnerCenterClient } from '../../partnercenter';
 import { ALL_CUSTOMERS, type ActionRequest, type BudgetAlert, type Store } from '../../store';
 import {
@@ -216,7 +216,7 @@ function budgetPresenter(kind: string): KindPresenter {
       if (amount === null) return t(locale, `kinds.${kind}.messages.cleared`, { customerName });
       return t(locale, `kinds.${kind}.messages.succeeded`, {
         customerName,
-        amount: currency ? formatMoney(amount, currency, locale) : String(amount),
+        amount: formatAmount(amount, currency, locale),
       });
     },
   };

@@ -193,7 +193,9 @@ export async function requestsListCard(
     for (let offset = 0; open.length <= LIST_LIMIT && offset < PAGE * MAX_PAGES; offset += PAGE) {
       const page = await deps.requests.listOpen({ tenantId, limit: PAGE, offset });
       for (const request of page) {
-        if (open.length <= LIST_LIMIT && (await actionableHere(deps, request, services))) open.push(request);
+        // A request made between two pages shifts the offsets: one already listed may come again.
+        if (open.length > LIST_LIMIT || open.some((listed) => listed.id === request.id)) continue;
+        if (await actionableHere(deps, request, services)) open.push(request);
       }
       if (page.length < PAGE) break;
     }
