@@ -150,7 +150,7 @@ export type ActionRequestPatch = Partial<
 
 export interface ActionRequestFilter {
   state?: ActionRequestState | ActionRequestState[];
-  kind?: ActionRequestKind;
+  kind?: ActionRequestKind | readonly ActionRequestKind[];
   customerId?: string;
   requesterId?: string;
   /** Only requests whose expiresAt is set and earlier than this instant. */
@@ -284,7 +284,12 @@ export function actionRequestRepository(ctx: RepositoryContext): ActionRequestRe
         if (states.length === 0) return [];
         query = query.where('state', 'in', states);
       }
-      if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+      if (filter.kind !== undefined) {
+        const kinds: readonly ActionRequestKind[] =
+          typeof filter.kind === 'string' ? [filter.kind] : filter.kind;
+        if (kinds.length === 0) return [];
+        query = query.where('kind', 'in', [...kinds]);
+      }
       if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
       if (filter.requesterId !== undefined) query = query.where('requester_id', '=', filter.requesterId);
       if (filter.expiresBefore !== undefined) query = query.where('expires_at', '<', filter.expiresBefore);

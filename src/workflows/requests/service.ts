@@ -348,10 +348,8 @@ export class RequestService {
     caller: Pick<Caller, 'tenantId'>,
   ): Promise<ActionRequest | undefined> {
     if (!caller.tenantId) return undefined;
-    const open = await Promise.all(
-      kinds.map((kind) => this.listOpen({ kind, customerId, tenantId: caller.tenantId, limit: 1 })),
-    );
-    return open.flat().sort((a, b) => b.createdAt - a.createdAt)[0];
+    const [newest] = await this.listOpen({ kind: kinds, customerId, tenantId: caller.tenantId, limit: 1 });
+    return newest;
   }
 
   /** 'requested' past its expiry → 'expired'. Returns the requests it expired. */

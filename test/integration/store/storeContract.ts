@@ -404,6 +404,12 @@ export function describeStoreContract(label: string, makeTarget: () => Promise<S
         expect((await store.requests.list({ customerId, kind: 'suspend' })).map((r) => r.id)).toEqual([
           second.id,
         ]);
+        expect(
+          (await store.requests.list({ customerId, kind: ['suspend', 'purchase'], limit: 2 })).map(
+            (r) => r.id,
+          ),
+        ).toEqual([third.id, second.id]);
+        expect(await store.requests.list({ customerId, kind: [] })).toEqual([]);
         expect((await store.requests.list({ customerId, requesterId: 'other' })).map((r) => r.id)).toEqual([
           second.id,
         ]);
