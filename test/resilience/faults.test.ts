@@ -120,6 +120,9 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
       await setSpend(simulator, ids.alpine, 85);
       await setSpend(simulator, ids.coho, 120);
       await setSpend(simulator, ids.fabrikam, 60);
+      // One customer nobody follows by name goes past 1,000 %: only the channel following everyone hears.
+      const beyond = await simulator.customer('Tailspin Toys');
+      await setSpend(simulator, beyond.id, 1050);
       for (const request of requests) await approve(request);
 
       const describe = async () =>
@@ -236,15 +239,24 @@ describe(`faults on 20 % of Partner Center calls (bot process, simulator, SQLite
         const { cards, posted: alerts } = await alertCardsOf(store, connector, channel.channelId);
         expect(cards.map((c) => c.id).sort()).toEqual(alerts.map((a) => a.activityId).sort());
       }
-      // The channel that follows everyone at 1,000 % was read on every sweep: no threshold was
-      // reached there, so nothing but forecasts may have been raised for it.
+      // The channel that follows everyone at 1,000 % was read on every sweep: its one threshold alert
+      // is the customer past 1,000 %, raised once; the channel following three names never hears of it.
       const [following] = await store.alerts.list({ conversationKey: everyone.channelId });
       expect(following?.thresholds).toEqual([1000]);
       const everyoneAlerts = await store.alerts.alerts({
         conversationKey: everyone.channelId,
         limit: 10_000,
       });
-      expect(everyoneAlerts.filter((a) => a.kind !== 'forecast')).toEqual([]);
+      expect(
+        everyoneAlerts
+          .filter((a) => a.kind !== 'forecast')
+          .map((a) => `${a.customerId}:${a.threshold}:${a.state}`),
+      ).toEqual([`${beyond.id}:1000:posted`]);
+      const followedAlerts = await store.alerts.alerts({
+        conversationKey: followed.channelId,
+        limit: 10_000,
+      });
+      expect(followedAlerts.filter((a) => a.customerId === beyond.id)).toEqual([]);
       const { cards } = await alertCardsOf(store, connector, followed.channelId);
       for (const expected of expectedCards) {
         expect({ expected, cards: cards.filter((c) => c.text.includes(expected)).length }).toEqual({

@@ -32,23 +32,37 @@ export async function startBotWorld(options: {
   env?: Record<string, string>;
 }): Promise<BotWorld> {
   const dir = createTempDir(`resilience-${options.name}-`);
-  const simulator = await SimulatorHarness.start({
-    orderCompletionDelayMs: 0,
-    orderListLagMs: 0,
-    ...options.simulator,
-  });
-  if (options.simulatorConfig) await simulator.configure(options.simulatorConfig);
-  const connector = await startFakeConnector();
-  const sqlitePath = `${dir.path}/bot.sqlite`;
-  const bot = await BotProcess.start({
-    name: options.name,
-    simulatorUrl: simulator.baseUrl,
-    database: { sqlitePath },
-    port: await freePort(),
-    partnerCenterTimeoutMs: options.partnerCenterTimeoutMs,
-    ...(options.env ? { env: options.env } : {}),
-  });
-  const store = await createStore({ sqlitePath });
+  // What has started, to be closed if a later part fails to start (else jest hangs on it).
+  const started: Array<() => Promise<unknown> | void> = [() => dir.remove()];
+  const startedPart = <T>(part: T, close: (part: T) => Promise<unknown> | void): T => {
+    started.unshift(() => close(part));
+    return part;
+  };
+  let simulator: SimulatorHarness, connector: FakeConnector, bot: BotProcess, store: Store;
+  try {
+    simulator = startedPart(
+      await SimulatorHarness.start({ orderCompletionDelayMs: 0, orderListLagMs: 0, ...options.simulator }),
+      (s) => s.close(),
+    );
+    if (options.simulatorConfig) await simulator.configure(options.simulatorConfig);
+    connector = startedPart(await startFakeConnector(), (c) => c.close());
+    const sqlitePath = `${dir.path}/bot.sqlite`;
+    bot = startedPart(
+      await BotProcess.start({
+        name: options.name,
+        simulatorUrl: simulator.baseUrl,
+        database: { sqlitePath },
+        port: await freePort(),
+        partnerCenterTimeoutMs: options.partnerCenterTimeoutMs,
+        ...(options.env ? { env: options.env } : {}),
+      }),
+      (b) => b.stop(),
+    );
+    store = await createStore({ sqlitePath });
+  } catch (error) {
+    for (const close of started) await Promise.resolve(close()).catch(() => undefined);
+    throw error;
+  }
   const pc = simulator.client();
   return {
     dir,
