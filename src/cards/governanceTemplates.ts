@@ -3,6 +3,6 @@ import roles from './templates/roles.json';
 
 /** The admins' cards: who has which role (and the people picker to grant one), the audit trail. */
 export const governanceTemplates = {
-  roles: { template: roles, strings: ['governance', 'common'] },
-  auditTrail: { template: auditTrail, strings: ['governance', 'common'] },
+  roles: { template: roles },
+  auditTrail: { template: auditTrail },
 };

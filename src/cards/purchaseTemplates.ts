@@ -10,13 +10,13 @@ import requests from './templates/requests.json';
 
 /** The cards of the purchase flow, its requests and orders (merged into `templates` by templates.ts). */
 export const purchaseTemplates = {
-  customerPicker: { template: customerPicker, strings: ['customerPicker', 'common'] },
-  catalogPicker: { template: catalogPicker, strings: ['purchase', 'dialogs', 'common'] },
-  purchaseNotice: { template: purchaseNotice, strings: ['purchase', 'common'] },
-  mcaAttestation: { template: mcaAttestation, strings: ['purchase', 'common'] },
-  purchaseConfirm: { template: purchaseConfirm, strings: ['purchase', 'dialogs', 'common'] },
-  request: { template: request, strings: ['request', 'common'] },
-  order: { template: order, strings: ['orders', 'common'] },
-  orders: { template: orders, strings: ['orders', 'common'] },
-  requests: { template: requests, strings: ['requestsList', 'request', 'common'] },
+  customerPicker: { template: customerPicker },
+  catalogPicker: { template: catalogPicker },
+  purchaseNotice: { template: purchaseNotice },
+  mcaAttestation: { template: mcaAttestation },
+  purchaseConfirm: { template: purchaseConfirm },
+  request: { template: request },
+  order: { template: order },
+  orders: { template: orders },
+  requests: { template: requests },
 };

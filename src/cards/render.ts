@@ -29,10 +29,8 @@ export class CardRenderError extends Error {
  * `${field}` and strings at `${s.<section>.<key>}`; strings are interpolated with the same data.
  */
 export function renderCard(name: CardName, data: Record<string, unknown>, locale: Locale): AdaptiveCard {
-  const entry = templates[name];
-  const used = stringsReadBy(name);
   const s: Record<string, unknown> = {};
-  for (const section of entry.strings) s[section] = strings(locale, section, data, used.get(section));
+  for (const [section, paths] of stringsReadBy(name)) s[section] = strings(locale, section, data, paths);
   const expanded: unknown = preparedTemplate(name).expand({ $root: { ...data, s, locale } });
   if (!isCard(expanded)) throw new CardRenderError(name, 'template did not expand to an AdaptiveCard');
   const size = Buffer.byteLength(JSON.stringify(expanded), 'utf8');
@@ -58,13 +56,14 @@ function preparedTemplate(name: CardName): ACData.Template {
 }
 
 /**
- * The strings each template reads, per section (`${s.purchase.catalog.label}` → purchase:
- * `catalog.label`): only those are interpolated on a render. A section the template reads any
- * other way (whole, or by a computed key) is absent from the map and interpolated whole.
+ * The catalog sections each template reads, with the strings it reads in each
+ * (`${s.purchase.catalog.label}` → purchase: `catalog.label`): only those are interpolated on a
+ * render. A section read any other way (whole, or by a computed key) maps to `undefined`: filled
+ * whole.
  */
-const stringsUsed = new Map<CardName, Map<string, string[]>>();
+const stringsUsed = new Map<CardName, Map<string, string[] | undefined>>();
 
-export function stringsReadBy(name: CardName): Map<string, string[]> {
+export function stringsReadBy(name: CardName): Map<string, string[] | undefined> {
   let used = stringsUsed.get(name);
   if (!used) {
     used = new Map();
@@ -75,7 +74,7 @@ export function stringsReadBy(name: CardName): Map<string, string[]> {
       if (path === '' || next === '[' || next === '(') whole.add(section);
       else used.set(section, [...(used.get(section) ?? []), path.slice(1)]);
     }
-    for (const section of whole) used.delete(section);
+    for (const section of whole) used.set(section, undefined);
     stringsUsed.set(name, used);
   }
   return used;

@@ -8,20 +8,19 @@ import { invoiceTemplates } from './invoiceTemplates';
 import { purchaseTemplates } from './purchaseTemplates';
 
 interface TemplateEntry {
+  /** Reads its strings as `${s.<section>.<key>}`: the sections are found there (stringsReadBy). */
   template: object;
-  /** i18n sections exposed to the template as `${s.<section>...}`. */
-  strings: string[];
 }
 
 /** Every card the bot can send. A designer can open each JSON file in the Adaptive Cards designer. */
 export const templates = {
-  help: { template: help, strings: ['help', 'common'] },
-  whoami: { template: whoami, strings: ['whoami', 'common'] },
-  notice: { template: notice, strings: ['common'] },
+  help: { template: help },
+  whoami: { template: whoami },
+  notice: { template: notice },
   /** Any step of a flow: a heading, facts, sections of facts and lines, an optional choice, buttons. */
-  flow: { template: flow, strings: ['common'] },
+  flow: { template: flow },
   /** Usage, budget and budget alerts: facts, a budget gauge and a daily bar chart (text fallbacks), sections, buttons. */
-  spend: { template: spend, strings: ['common'] },
+  spend: { template: spend },
   ...purchaseTemplates,
   ...invoiceTemplates,
   ...governanceTemplates,
