@@ -15,7 +15,7 @@ import {
 } from './credentials';
 import { authorityMetadata, cloudDiscoveryMetadata } from './entraMetadata';
 import { MsalNetworkClient } from './msalNetworkClient';
-import { tokenCachePlugin } from './tokenCachePlugin';
+import { tokenCachePlugin, type SyncedCachePlugin } from './tokenCachePlugin';
 
 export interface TokenRequest {
   forceRefresh?: boolean;
@@ -59,8 +59,13 @@ function describe(error: unknown): string {
 
 type IssuedToken = { accessToken: string; expiresOn: Date | null };
 
-/** The app-only token is handed out until this long before it expires; then MSAL renews it. */
+/** A token is handed out until this long before it expires; then MSAL renews it. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+interface HeldToken {
+  token: string;
+  until: number;
+}
 
 /**
  * MSAL-based tokens. App-only: client credentials. App+User (secure application model): a cached
@@ -70,13 +75,16 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 export class MsalTokenProvider implements TokenProvider {
   private readonly app: ConfidentialClientApplication | undefined;
   private readonly appScope: string;
+  /** The shared cache's plugin, when the cache is persisted (several instances, restarts). */
+  private readonly cachePlugin: SyncedCachePlugin | undefined;
   /**
-   * The app-only token, until near its expiry: MSAL's cache lookup (cache keys, authority parsing)
-   * cost more per call than the rest of the client; this is a field read. App+User tokens are not
-   * kept here: they come from the shared cache, which another instance or a new sign-in (with MFA)
-   * may have renewed, and MSAL must see that.
+   * Tokens handed out without asking MSAL again: its cache lookup (cache keys, account and authority
+   * parsing) cost more per call than the rest of the client; this is a field read. The app-only
+   * token is held until near its expiry. The App+User token comes from the shared cache, which
+   * another instance or a new sign-in (with MFA) may renew: it is held only while MSAL itself would
+   * not read that cache again (`syncedUntil`), so it is never staler than MSAL's own answer.
    */
-  private heldAppToken: { token: string; until: number } | undefined;
+  private readonly held: Partial<Record<AuthMode, HeldToken>> = {};
   /** Forced refreshes so far (a token Partner Center refused). */
   private refreshes = 0;
 
@@ -87,6 +95,7 @@ export class MsalTokenProvider implements TokenProvider {
   ) {
     this.appScope = options.appScope ?? PARTNER_CENTER_APP_SCOPE;
     if (!credentials.clientSecret && !credentials.clientCertificate) return;
+    this.cachePlugin = credentials.tokenCache ? tokenCachePlugin(credentials.tokenCache) : undefined;
     const configuration: Configuration = {
       auth: {
         clientId: credentials.clientId,
@@ -96,7 +105,7 @@ export class MsalTokenProvider implements TokenProvider {
         authorityMetadata: authorityMetadata(credentials.tenantId),
         cloudDiscoveryMetadata: cloudDiscoveryMetadata(credentials.tenantId),
       },
-      cache: credentials.tokenCache ? { cachePlugin: tokenCachePlugin(credentials.tokenCache) } : undefined,
+      cache: this.cachePlugin ? { cachePlugin: this.cachePlugin } : undefined,
       system: {
         networkClient: new MsalNetworkClient(credentials.identityBaseUrl, options.timeoutMs),
         loggerOptions: {
@@ -119,18 +128,23 @@ export class MsalTokenProvider implements TokenProvider {
   async getToken(mode: AuthMode, request: TokenRequest = {}): Promise<string> {
     const app = this.app;
     if (!app) throw new AuthFailure('No client credential configured (client secret or certificate).');
-    if (mode !== 'app') return (await this.userToken(app, request)).accessToken;
-    const held = this.heldAppToken;
-    if (held && !request.forceRefresh && Date.now() < held.until) return held.token;
+    const held = this.held[mode];
+    if (held && !request.forceRefresh && Date.now() < this.standsUntil(mode, held)) return held.token;
     if (request.forceRefresh) this.refreshes += 1;
     const generation = this.refreshes;
-    const result = await this.appToken(app, request);
+    const result = mode === 'app' ? await this.appToken(app, request) : await this.userToken(app, request);
     // A request that started before a forced refresh must not put the older token back.
     if (generation === this.refreshes) {
       const until = result.expiresOn ? result.expiresOn.getTime() - EXPIRY_MARGIN_MS : 0;
-      this.heldAppToken = { token: result.accessToken, until };
+      this.held[mode] = { token: result.accessToken, until };
     }
     return result.accessToken;
+  }
+
+  /** Until when a held token is handed out: near its expiry; an App+User one, also while the shared cache is in sync. */
+  private standsUntil(mode: AuthMode, held: HeldToken): number {
+    if (mode === 'app' || !this.cachePlugin) return held.until;
+    return Math.min(held.until, this.cachePlugin.syncedUntil());
   }
 
   private async appToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<IssuedToken> {

@@ -189,6 +189,7 @@ async function run(
       requestId,
       correlationId,
       tokenKind,
+      ...(claims?.uti ? { tokenId: claims.uti } : {}),
       durationMs: Math.round((performance.now() - started) * 100) / 100,
       ...(replayed ? { replayed } : {}),
     });

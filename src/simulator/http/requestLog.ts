@@ -10,6 +10,8 @@ export interface RequestLogEntry {
   requestId: string;
   correlationId: string;
   tokenKind: TokenKind;
+  /** The id (`uti`) of the token the call carried, when it carried a valid one. */
+  tokenId?: string;
   durationMs: number;
   /** Set when the answer is the first answer of an earlier call with the same MS-RequestId. */
   replayed?: boolean;

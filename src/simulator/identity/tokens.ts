@@ -30,6 +30,8 @@ export interface TokenClaims {
   tid: string;
   appid: string;
   exp: number;
+  /** The token's own id (Entra's `uti`): which token a call carried, for the request log. */
+  uti?: string;
   oid?: string;
   upn?: string;
 }
@@ -62,6 +64,8 @@ export class TokenService {
       iat: now,
       nbf: now,
       exp: now + TOKEN_LIFETIME_SECONDS,
+      // Entra's unique token identifier: two tokens issued in the same second still differ.
+      uti: randomBytes(16).toString('base64url'),
       appid: clientId,
       tid: tenantId,
       ver: '1.0',
@@ -171,6 +175,7 @@ export class TokenService {
       tid: p.tid,
       appid: p.appid,
       exp: p.exp,
+      uti: typeof p.uti === 'string' ? p.uti : undefined,
       oid: typeof p.oid === 'string' ? p.oid : undefined,
       upn: typeof p.upn === 'string' ? p.upn : undefined,
     };

@@ -1,4 +1,5 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
+import type { FakeableAPI } from '@jest/fake-timers';
 import { PartnerCenterError, type TokenCacheStore } from '../../../src/partnercenter';
 import { PARTNER_TENANT_ID, SimulatorHarness, rejection, type SimCustomer } from './simulatorHarness';
 
@@ -20,11 +21,15 @@ beforeEach(async () => {
   await harness.clearRequests();
 });
 
-function memoryStore(): TokenCacheStore & { saved: string | null; saves: number } {
+function memoryStore(): TokenCacheStore & { saved: string | null; saves: number; loads: number } {
   const store = {
     saved: null as string | null,
     saves: 0,
-    load: async () => store.saved,
+    loads: 0,
+    load: async () => {
+      store.loads += 1;
+      return store.saved;
+    },
     save: async (serialized: string) => {
       store.saved = serialized;
       store.saves += 1;
@@ -32,6 +37,20 @@ function memoryStore(): TokenCacheStore & { saved: string | null; saves: number 
   };
   return store;
 }
+
+/** Fake timers that move only the date: the calls' own timers stay real. */
+const REAL_TIMERS: FakeableAPI[] = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+];
 
 async function tokenCalls(): Promise<number> {
   return (await harness.requests()).filter((r) => r.path === `/${PARTNER_TENANT_ID}/oauth2/v2.0/token`)
@@ -70,21 +89,7 @@ describe('tokens from the simulator', () => {
     // The second app-only call is answered from the kept token: MSAL is asked once.
     expect(msal).toHaveBeenCalledTimes(1);
     // Four minutes before the simulator's tokens expire (they last 3,599 s); only the date moves.
-    jest.useFakeTimers({
-      now: Date.now() + (3_599 - 240) * 1000,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    jest.useFakeTimers({ now: Date.now() + (3_599 - 240) * 1000, doNotFake: REAL_TIMERS });
     try {
       await pc.customers.get(customer.id);
       await pc.usage.customerSummary(customer.id);
@@ -97,6 +102,73 @@ describe('tokens from the simulator', () => {
     // Within the margin MSAL is asked again (once: the renewed token is kept in turn).
     expect(msal).toHaveBeenCalledTimes(2);
     msal.mockRestore();
+  });
+
+  it('keeps the App+User token while the shared cache is in sync, then asks MSAL (which reads the cache again) once', async () => {
+    const silent = jest.spyOn(ConfidentialClientApplication.prototype, 'acquireTokenSilent');
+    const exchange = jest.spyOn(ConfidentialClientApplication.prototype, 'acquireTokenByRefreshToken');
+    const store = memoryStore();
+    const pc = harness.client({ credentials: { tokenCache: store } });
+    try {
+      await pc.usage.customerSummary(customer.id);
+      const loadsAfterFirst = store.loads;
+      await pc.usage.customerSummary(customer.id);
+      await pc.usage.customerSummary(customer.id);
+      // The refresh token exchanged once; the next two calls neither ask MSAL nor read the store.
+      expect(exchange).toHaveBeenCalledTimes(1);
+      expect(silent).not.toHaveBeenCalled();
+      expect(store.loads).toBe(loadsAfterFirst);
+      // 31 s later MSAL would read the shared cache again (another instance may have renewed the
+      // token): so is it asked, once, and its answer held in turn.
+      jest.useFakeTimers({ now: Date.now() + 31_000, doNotFake: REAL_TIMERS });
+      try {
+        await pc.usage.customerSummary(customer.id);
+        await pc.usage.customerSummary(customer.id);
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(silent).toHaveBeenCalledTimes(1);
+      expect(store.loads).toBe(loadsAfterFirst + 1);
+      expect(exchange).toHaveBeenCalledTimes(1);
+      expect(await tokenCalls()).toBe(1);
+    } finally {
+      silent.mockRestore();
+      exchange.mockRestore();
+      await pc.close();
+    }
+  });
+
+  it('takes a token another instance renewed in the shared cache once the cache is read again', async () => {
+    const store = memoryStore();
+    const first = harness.client({ credentials: { tokenCache: store } });
+    const second = harness.client({ credentials: { tokenCache: store, refreshToken: undefined } });
+    try {
+      await first.usage.customerSummary(customer.id);
+      await second.usage.customerSummary(customer.id);
+      // The first instance is refused its token (revoked): it renews it and saves the new one.
+      await harness.fault({
+        method: 'GET',
+        path: '/v1/customers/*/usagesummary',
+        status: 401,
+        code: '800001',
+        times: 1,
+      });
+      await first.usage.customerSummary(customer.id);
+      const seen = async () => (await harness.requests()).filter((r) => r.path.endsWith('/usagesummary'));
+      const renewed = (await seen()).at(-1)?.tokenId;
+      await harness.clearRequests();
+      jest.useFakeTimers({ now: Date.now() + 31_000, doNotFake: REAL_TIMERS });
+      try {
+        await second.usage.customerSummary(customer.id);
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(renewed).toBeDefined();
+      expect((await seen()).map((r) => r.tokenId)).toEqual([renewed]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('a token Partner Center no longer accepts (401) is replaced once, and the new one kept', async () => {

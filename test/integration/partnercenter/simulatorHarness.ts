@@ -24,6 +24,7 @@ export interface SimRequest {
   requestId?: string;
   correlationId?: string;
   tokenKind: 'app' | 'app+user' | 'none';
+  tokenId?: string;
   replayed?: boolean;
 }
 
