@@ -1,27 +1,22 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import axios, { type AxiosInstance } from 'axios';
+import { Agent, request } from 'undici';
 import { ENTRA_AUTHORITY_HOST } from './credentials';
 
 /**
  * MSAL's HTTP client. MSAL insists on an https authority, so the authority stays
  * login.microsoftonline.com and this client sends the requests to `identityBaseUrl` when one is
  * configured (the simulator's token endpoint over loopback HTTP). It never logs bodies: they carry
- * secrets and tokens.
+ * secrets and tokens. Redirects are not followed.
  */
 export class MsalNetworkClient implements INetworkModule {
-  private readonly http: AxiosInstance;
+  /** Keep-alive connections of this client (idle ones never keep the process alive). */
+  private readonly dispatcher: Agent;
 
   constructor(
     private readonly identityBaseUrl: string | undefined,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
-    this.http = axios.create({
-      timeout: timeoutMs,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      maxRedirects: 0,
-    });
+    this.dispatcher = new Agent({ connect: { timeout: timeoutMs } });
   }
 
   sendGetRequestAsync<T>(
@@ -42,24 +37,40 @@ export class MsalNetworkClient implements INetworkModule {
     return this.identityBaseUrl.replace(/\/+$/, '') + url.slice(ENTRA_AUTHORITY_HOST.length);
   }
 
+  /** One exchange, the answer read whole, all within `timeout` (MSAL's, else the client's). */
   private async send<T>(
     method: 'GET' | 'POST',
     url: string,
     options: NetworkRequestOptions | undefined,
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
-    const response = await this.http.request<string>({
-      method,
-      url: this.target(url),
-      headers: options?.headers,
-      data: options?.body,
-      ...(timeout ? { timeout } : {}),
-    });
+    const limitMs = timeout || this.timeoutMs;
+    const signal = AbortSignal.timeout(limitMs);
+    let status: number;
+    let text: string;
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+    try {
+      const response = await request(this.target(url), {
+        method,
+        headers: options?.headers,
+        body: options?.body,
+        signal,
+        dispatcher: this.dispatcher,
+      });
+      status = response.statusCode;
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      text = await response.body.text();
+    } catch (error) {
+      // MSAL reports any failure here as its network_error; the timeout at least says what it was.
+      if (signal.aborted)
+        throw Object.assign(new Error(`No answer from the identity endpoint within ${limitMs} ms`), {
+          code: 'ETIMEDOUT',
+        });
+      throw error;
     }
-    return { status: response.status, headers, body: parseBody(response.status, response.data) as T };
+    return { status, headers, body: parseBody(status, text) as T };
   }
 }
 

@@ -1,7 +1,13 @@
-import http, { IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { Readable } from 'node:stream';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { PassThrough, type Readable } from 'node:stream';
+import { Agent, request as httpRequest, type Dispatcher } from 'undici';
+import {
+  AttemptSignal,
+  NOT_SENT_CODES,
+  TIMEOUT_CODES,
+  errorCodes,
+  flatHeaders,
+  type Answer,
+} from '../http/transport';
 import { z } from 'zod';
 import { AuthFailure, type TokenProvider } from '../auth/tokenProvider';
 import { attemptTimeoutMs, currentCallDeadline } from '../callDeadline';
@@ -55,17 +61,16 @@ const graphErrorSchema = resource({
   error: resource({ code: optionalString, message: optionalString }),
 });
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 const MAX_ERROR_BODY = 64 * 1024;
+/**
+ * How long an idle keep-alive connection is kept (unless the server says less): an export is
+ * polled every few seconds, and each poll should not pay a new TLS handshake.
+ */
+const KEEP_ALIVE_MS = 60_000;
 
-function lowerCaseHeaders(headers: AxiosResponse['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && value !== null)
-      result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return result;
+/** The error a stalled blob download ends with: ETIMEDOUT, which its reader reports as 'timeout'. */
+function stalled(timeoutMs: number): Error {
+  return Object.assign(new Error(`no data for ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
 }
 
 function safeJson(text: string): unknown {
@@ -90,6 +95,8 @@ async function readSome(stream: Readable): Promise<string> {
   } catch {
     // A broken error body still leaves the status to report.
   } finally {
+    // What is left unread is dropped (undici then reports the request as aborted: nobody cares).
+    stream.on('error', () => undefined);
     stream.destroy();
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -98,31 +105,19 @@ async function readSome(stream: Readable): Promise<string> {
 const xmlField = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
 
 export class GraphHttp {
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true });
-  private readonly json: AxiosInstance;
-  private readonly blobs: AxiosInstance;
+  /**
+   * Keep-alive connections per origin (Graph, blob storage). undici follows no redirect and
+   * decompresses nothing: the blob is gzip data that its reader gunzips as it comes.
+   */
+  private readonly dispatcher: Agent;
 
   constructor(private readonly config: GraphHttpConfig) {
-    const common = {
-      timeout: config.timeoutMs,
-      validateStatus: () => true,
-      maxRedirects: 0,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-    };
-    this.json = axios.create({
-      ...common,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-    });
-    // The blob is gzip data to read as it comes: never buffered, never decompressed by axios.
-    this.blobs = axios.create({ ...common, responseType: 'stream', decompress: false });
+    this.dispatcher = new Agent({ connect: { timeout: config.timeoutMs }, keepAliveTimeout: KEEP_ALIVE_MS });
   }
 
+  /** Closes the connections, ending any request or download still under way. */
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    await this.dispatcher.destroy();
   }
 
   /** One Graph call, retried under the policy; the body parsed with the request's schema. */
@@ -175,44 +170,67 @@ export class GraphHttp {
     const fail: Fail = (details) =>
       new PartnerCenterError({ ...details, method: 'GET', path, correlationId: context.correlationId });
     return this.retrying('graphBilling.blob', path, 'GET', context, fail, async () => {
-      let response: AxiosResponse<Readable>;
+      // The caller's cancel ends the download too; the time limit only runs until the headers.
+      const attempt = new AttemptSignal(this.config.timeoutMs, context.signal);
+      let response: Dispatcher.ResponseData;
       try {
-        response = await this.blobs.get<Readable>(url, { signal: context.signal });
+        response = await httpRequest(url, {
+          method: 'GET',
+          signal: attempt.signal,
+          dispatcher: this.dispatcher,
+          bodyTimeout: this.config.timeoutMs,
+        });
       } catch (error) {
-        throw this.transportError(error, fail);
+        attempt.end();
+        throw this.transportError(error, fail, attempt);
       }
-      if (response.status === 200) return this.watched(response.data);
-      const text = await readSome(response.data);
-      const code = xmlField(text, 'Code') ?? `HTTP ${response.status}`;
+      attempt.answered();
+      const status = response.statusCode;
+      if (status === 200) return this.watched(response.body, () => attempt.end());
+      let text: string;
+      try {
+        text = await readSome(response.body);
+      } finally {
+        attempt.end();
+      }
+      const code = xmlField(text, 'Code') ?? `HTTP ${status}`;
       const detail = xmlField(text, 'AuthenticationErrorDetail') ?? xmlField(text, 'Message')?.split('\n')[0];
-      const headers = lowerCaseHeaders(response.headers);
+      const headers = flatHeaders(response.headers);
       const error = fail({
-        code: response.status === 401 || response.status === 403 ? 'auth' : code,
-        status: response.status,
+        code: status === 401 || status === 403 ? 'auth' : code,
+        status,
         description: `Blob storage refused the download (${code})${detail ? `: ${detail}` : ''}`,
         requestId: headers['x-ms-request-id'],
         retryAfterSeconds: parseRetryAfter(headers['retry-after']),
       });
-      if (response.status === 429) throw markRetryable(error, 'throttled');
-      throw response.status >= 500 ? markRetryable(error, 'server') : error;
+      if (status === 429) throw markRetryable(error, 'throttled');
+      throw status >= 500 ? markRetryable(error, 'server') : error;
     });
   }
 
   /**
-   * axios's timeout ends when the headers arrive: a body that then stalls would keep its reader
-   * waiting forever. The socket's idle timeout ends it with ETIMEDOUT instead (the reader reports
-   * 'timeout'); a reader that pauses longer than timeoutMs ends it too.
+   * The time limit ends when the headers arrive: a body that then stalls would keep its reader
+   * waiting forever. An idle timeout ends it with ETIMEDOUT instead (the reader reports 'timeout'):
+   * no data for timeoutMs, whether the server stalls or the reader pauses that long (as the
+   * socket's idle timeout did). undici's own body timeout (UND_ERR_BODY_TIMEOUT) is reported the
+   * same way. Ending the returned stream early ends the download and releases its connection;
+   * `done` runs once the download is over, however it ended.
    */
-  private watched(body: Readable): Readable {
-    if (body instanceof IncomingMessage) {
-      body.setTimeout(this.config.timeoutMs, () => {
-        const idle = Object.assign(new Error(`no data for ${this.config.timeoutMs} ms`), {
-          code: 'ETIMEDOUT',
-        });
-        body.destroy(idle);
-      });
-    }
-    return body;
+  private watched(body: Readable, done: () => void): Readable {
+    const timeoutMs = this.config.timeoutMs;
+    const out = new PassThrough();
+    const idle = setTimeout(() => body.destroy(stalled(timeoutMs)), timeoutMs).unref();
+    body.on('error', (error) =>
+      out.destroy(errorCodes(error).includes('UND_ERR_BODY_TIMEOUT') ? stalled(timeoutMs) : error),
+    );
+    body.on('close', () => {
+      clearTimeout(idle);
+      done();
+    });
+    out.on('close', () => body.destroy());
+    body.pipe(out);
+    body.on('data', () => idle.refresh());
+    return out;
   }
 
   private async retrying<R>(
@@ -280,7 +298,7 @@ export class GraphHttp {
     context: CallContext,
     forceRefresh: boolean,
     fail: Fail,
-  ): Promise<AxiosResponse<string>> {
+  ): Promise<Answer> {
     let token: string;
     try {
       token = await this.config.tokens.getToken('app', {
@@ -299,27 +317,37 @@ export class GraphHttp {
       'client-request-id': context.correlationId,
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    // The time limit runs until the headers; the body then has as long between two chunks.
+    const timeoutMs = attemptTimeoutMs(this.config.timeoutMs, currentCallDeadline());
+    const attempt = new AttemptSignal(timeoutMs, context.signal);
     try {
-      return await this.json.request<string>({
+      const response = await httpRequest(request.url, {
         method: request.method,
-        url: request.url,
         headers,
-        data: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        signal: context.signal,
-        timeout: attemptTimeoutMs(this.config.timeoutMs, currentCallDeadline()),
+        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+        signal: attempt.signal,
+        dispatcher: this.dispatcher,
+        bodyTimeout: timeoutMs,
       });
+      attempt.answered();
+      return {
+        status: response.statusCode,
+        headers: flatHeaders(response.headers),
+        text: await response.body.text(),
+      };
     } catch (error) {
-      throw this.transportError(error, fail);
+      throw this.transportError(error, fail, attempt);
+    } finally {
+      attempt.end();
     }
   }
 
-  private read<T>(request: GraphRequest<T>, response: AxiosResponse<string>, fail: Fail): GraphResponse<T> {
-    const headers = lowerCaseHeaders(response.headers);
-    const status = response.status;
+  private read<T>(request: GraphRequest<T>, response: Answer, fail: Fail): GraphResponse<T> {
+    const { headers, status } = response;
     const requestId = headers['request-id'];
     const retryAfterSeconds = parseRetryAfter(headers['retry-after']);
     if (status < 200 || status >= 300) {
-      const body = graphErrorSchema.safeParse(safeJson(response.data));
+      const body = graphErrorSchema.safeParse(safeJson(response.text));
       const graphCode = body.success ? (body.data.error.code ?? undefined) : undefined;
       const message = body.success ? (body.data.error.message ?? '') : `HTTP ${status}`;
       if (status === 429) {
@@ -343,7 +371,7 @@ export class GraphHttp {
       throw status >= 500 ? markRetryable(error, 'server') : error;
     }
     if (!request.response) return { status, headers, body: undefined, requestId };
-    const json = safeJson(response.data);
+    const json = safeJson(response.text);
     const parsed = request.response.safeParse(json);
     if (json === undefined || !parsed.success) {
       const issue = parsed.success ? undefined : parsed.error.issues[0];
@@ -362,19 +390,23 @@ export class GraphHttp {
     return { status, headers, body: parsed.data, requestId };
   }
 
-  private transportError(error: unknown, fail: Fail): PartnerCenterError {
+  /**
+   * A failed exchange: cancelled by the caller ('aborted'); out of time ('timeout': the attempt's
+   * limit, or undici's connect, headers or body timeout); refused before the request left
+   * ('network', retried as notSent); or broken off ('network', retried as transport).
+   */
+  private transportError(error: unknown, fail: Fail, attempt: AttemptSignal): PartnerCenterError {
     if (error instanceof PartnerCenterError) return error;
-    if (axios.isCancel(error) || (error instanceof AxiosError && error.code === 'ERR_CANCELED'))
-      return fail({ code: 'aborted', description: 'The call was cancelled' });
-    const code = error instanceof AxiosError ? error.code : undefined;
-    if (code !== undefined && TIMEOUT_CODES.has(code))
+    if (attempt.cancelled) return fail({ code: 'aborted', description: 'The call was cancelled' });
+    const codes = errorCodes(error);
+    if (attempt.timedOut || codes.some((code) => TIMEOUT_CODES.has(code)))
       return markRetryable(
         fail({ code: 'timeout', description: `No answer within ${this.config.timeoutMs} ms` }),
         'transport',
       );
-    const reason = code !== undefined && NOT_SENT_CODES.has(code) ? 'notSent' : 'transport';
+    const reason = codes.some((code) => NOT_SENT_CODES.has(code)) ? 'notSent' : 'transport';
     return markRetryable(
-      fail({ code: 'network', description: `Connection failed (${code ?? 'unknown cause'})` }),
+      fail({ code: 'network', description: `Connection failed (${codes[0] ?? 'unknown cause'})` }),
       reason,
     );
   }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { Agent, request, type Dispatcher } from 'undici';
+import {
+  AttemptSignal,
+  NOT_SENT_CODES,
+  TIMEOUT_CODES,
+  errorCodes,
+  flatHeaders,
+  type Answer,
+} from './transport';
 import type { CallOptions } from '../callOptions';
 import { AuthFailure, type TokenProvider } from '../auth/tokenProvider';
 import { MFA_REQUIRED_CODE, PartnerCenterError } from '../errors';
@@ -78,28 +84,25 @@ interface CallContext {
   deadlineAt?: number;
 }
 
-const AXIOS_TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** An exchange that failed before an answer was read: undici's error, and how the attempt ended. */
+class TransportFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly attempt: AttemptSignal,
+  ) {
+    super('transport failure', { cause });
+  }
+}
 
 /** The single request pipeline every operation goes through. */
 export class Pipeline {
-  private readonly http: AxiosInstance;
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true });
+  /** Keep-alive connections per origin (undici: Node's own HTTP client, without axios's layers). */
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000 });
   private readonly apiRoot: string;
   private readonly listeners = new Set<PartnerCenterCallListener>();
 
   constructor(private readonly config: PipelineConfig) {
     this.apiRoot = config.baseUrl.replace(/\/+$/, '');
-    this.http = axios.create({
-      timeout: config.timeoutMs,
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      maxRedirects: 0,
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-    });
   }
 
   /** Tells `listener` of every logical call once it ends; returns the function that stops it. */
@@ -277,8 +280,7 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    await this.dispatcher.destroy();
   }
 
   /** Where a request goes: the operation's path and query, or a link's uri relative to /v1. */
@@ -353,7 +355,7 @@ export class Pipeline {
     options: CallOptions,
   ): Promise<PcResponse<T>> {
     let response = await this.exchange(operation, parts, context, options, false);
-    if (response.status === 401 && !isMfaRefusal(response.data)) {
+    if (response.status === 401 && !isMfaRefusal(response.text)) {
       // A cached token the service no longer accepts (revoked, service restarted): one fresh token.
       // Not for 900421 (no MFA claim): a fresh token from the same sign-in has no MFA claim either.
       response = await this.exchange(operation, parts, context, options, true);
@@ -367,7 +369,7 @@ export class Pipeline {
     context: CallContext,
     options: CallOptions,
     forceRefresh: boolean,
-  ): Promise<AxiosResponse<string>> {
+  ): Promise<Answer> {
     if (options.signal?.aborted)
       throw this.error(context, { code: 'aborted', description: 'The call was cancelled' });
     let token: string;
@@ -397,15 +399,17 @@ export class Pipeline {
       return await this.config.limiter.schedule(
         operation.family,
         () =>
-          this.http.request<string>({
-            method: operation.method,
-            url: context.url,
-            headers,
-            data: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
-            signal: options.signal,
+          this.transmit(
+            {
+              method: operation.method,
+              headers,
+              body: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
+            },
+            context.url,
+            options.signal,
             // A person waiting: the attempt ends with the deadline.
-            timeout: attemptTimeoutMs(this.config.timeoutMs, context.deadlineAt),
-          }),
+            attemptTimeoutMs(this.config.timeoutMs, context.deadlineAt),
+          ),
         context.deadlineAt !== undefined ? { deadlineAt: context.deadlineAt } : {},
       );
     } catch (error) {
@@ -413,26 +417,43 @@ export class Pipeline {
     }
   }
 
-  private read<T>(
-    operation: Operation<T>,
-    context: CallContext,
-    response: AxiosResponse<string>,
-  ): PcResponse<T> {
-    const headers = lowerCaseHeaders(response.headers);
-    const status = response.status;
+  /** One HTTP exchange, ended after `timeoutMs` (the body read whole) or by the caller's signal. */
+  private async transmit(
+    init: { method: Dispatcher.HttpMethod; headers: Record<string, string>; body: string | undefined },
+    url: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<Answer> {
+    const attempt = new AttemptSignal(timeoutMs, signal);
+    try {
+      const answer = await request(url, { ...init, signal: attempt.signal, dispatcher: this.dispatcher });
+      return {
+        status: answer.statusCode,
+        headers: flatHeaders(answer.headers),
+        text: await answer.body.text(),
+      };
+    } catch (error) {
+      throw new TransportFailure(error, attempt);
+    } finally {
+      attempt.end();
+    }
+  }
+
+  private read<T>(operation: Operation<T>, context: CallContext, response: Answer): PcResponse<T> {
+    const { headers, status } = response;
     if (status < 200 || status >= 300)
-      throw this.httpError(operation, context, status, response.data, headers);
+      throw this.httpError(operation, context, status, response.text, headers);
     const base = { status, headers, requestId: context.requestId, correlationId: context.correlationId };
     const bodyless = status === 204 || operation.bodylessStatuses?.includes(status) === true;
     if (!operation.response || bodyless) return { ...base, body: undefined };
     let json: unknown;
     try {
-      json = JSON.parse(response.data);
+      json = JSON.parse(response.text);
     } catch {
       throw this.error(context, {
         code: 'schema',
         status,
-        description: response.data ? 'The body is not JSON' : 'The body is empty',
+        description: response.text ? 'The body is not JSON' : 'The body is empty',
         schemaPath: '',
       });
     }
@@ -502,18 +523,19 @@ export class Pipeline {
         description: 'The client was closed before the call was sent',
       });
     }
-    if (axios.isCancel(error) || (error instanceof AxiosError && error.code === 'ERR_CANCELED')) {
+    const attempt = error instanceof TransportFailure ? error.attempt : undefined;
+    if (attempt?.cancelled) {
       return this.error(context, { code: 'aborted', description: 'The call was cancelled' });
     }
-    const code = error instanceof AxiosError ? error.code : undefined;
-    if (code !== undefined && AXIOS_TIMEOUT_CODES.has(code)) {
+    const codes = errorCodes(error instanceof TransportFailure ? error.cause : error);
+    if (attempt?.timedOut || codes.some((code) => TIMEOUT_CODES.has(code))) {
       return markRetryable(
         this.error(context, { code: 'timeout', description: `No answer within ${this.config.timeoutMs} ms` }),
         'transport',
       );
     }
-    const description = `Connection failed (${code ?? 'unknown cause'})`;
-    const reason = code !== undefined && NOT_SENT_CODES.has(code) ? 'notSent' : 'transport';
+    const description = `Connection failed (${codes[0] ?? 'unknown cause'})`;
+    const reason = codes.some((code) => NOT_SENT_CODES.has(code)) ? 'notSent' : 'transport';
     return markRetryable(this.error(context, { code: 'network', description }), reason);
   }
 
@@ -549,15 +571,6 @@ export class Pipeline {
       correlationId: context.correlationId,
     });
   }
-}
-
-function lowerCaseHeaders(headers: AxiosResponse['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && value !== null)
-      result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return result;
 }
 
 /** A 401 whose Partner Center error code is 900421: the App+User token carries no MFA claim. */

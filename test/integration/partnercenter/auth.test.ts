@@ -1,5 +1,4 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
-import type { FakeableAPI } from '@jest/fake-timers';
 import { PartnerCenterError, type TokenCacheStore } from '../../../src/partnercenter';
 import { PARTNER_TENANT_ID, SimulatorHarness, rejection, type SimCustomer } from './simulatorHarness';
 
@@ -39,7 +38,7 @@ function memoryStore(): TokenCacheStore & { saved: string | null; saves: number;
 }
 
 /** Fake timers that move only the date: the calls' own timers stay real. */
-const REAL_TIMERS: FakeableAPI[] = [
+const REAL_TIMERS: Extract<Parameters<typeof jest.useFakeTimers>[0], { doNotFake?: unknown }>['doNotFake'] = [
   'hrtime',
   'nextTick',
   'performance',

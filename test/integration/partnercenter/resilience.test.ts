@@ -89,6 +89,22 @@ describe('throttling and faults', () => {
     expect((error as PartnerCenterError).code).toBe('timeout');
   });
 
+  it("ends a hung call when the caller's signal aborts it: 'aborted', not a timeout", async () => {
+    await harness.fault({ method: 'GET', path: '/v1/customers/*', hang: true, times: 5 });
+    const calls: PartnerCenterCall[] = [];
+    const stop = pc.onCall((call) => calls.push(call));
+    const controller = new AbortController();
+    const calling = rejection(pc.customers.get(fabrikam.id, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    const error = await calling;
+    expect(error).toBeInstanceOf(PartnerCenterError);
+    stop();
+    expect((error as PartnerCenterError).code).toBe('aborted');
+    expect(calls).toEqual([
+      expect.objectContaining({ operation: 'customers.get', ok: false, code: 'aborted' }),
+    ]);
+  });
+
   it('turns a malformed body into a schema error that names the failing path', async () => {
     await harness.fault({ method: 'GET', path: '/v1/customers/*', malformed: true, times: 1 });
     const error = await rejection(pc.customers.get(fabrikam.id));
