@@ -1,4 +1,14 @@
-import { LOCALES, billingCycleLabel, leafKeys, localeFrom, statusLabel, strings, t } from '../../../src/i18n';
+import fc from 'fast-check';
+import {
+  LOCALES,
+  billingCycleLabel,
+  i18nextT,
+  leafKeys,
+  localeFrom,
+  statusLabel,
+  strings,
+  t,
+} from '../../../src/i18n';
 import { stringsReadBy } from '../../../src/cards/render';
 import { templates, type CardName } from '../../../src/cards/templates';
 
@@ -79,6 +89,53 @@ describe('translations kept between calls', () => {
     expect(t('fr', 'roles.admin')).toBe('Administrateur');
     expect(t('en', 'common.correlation', { correlationId: '1' })).toBe('Reference: 1');
     expect(t('en', 'common.correlation', { correlationId: '2' })).toBe('Reference: 2');
+  });
+});
+
+describe('messages filled without i18next', () => {
+  /** The placeholders a message names, as i18next reads them (`{{ name }}`, `{{name, format}}`). */
+  const placeholders = (locale: 'en' | 'fr', key: string) =>
+    [...i18nextT(locale, key).matchAll(/\{\{-?\s*([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+  const tricky = [
+    '€1,000.00',
+    '$& $1 $$',
+    '{{requesterName}}',
+    '$t(errors.generic)',
+    '',
+    'Contoso {{x}} Ltd',
+  ];
+
+  it('every message of both catalogs reads as i18next reads it, whatever its values', () => {
+    let compared = 0;
+    for (const locale of LOCALES) {
+      for (const key of leafKeys(locale)) {
+        const names = placeholders(locale, key);
+        if (names.length === 0) continue;
+        for (const value of [...tricky, 42, 0, null]) {
+          const params = Object.fromEntries(names.map((name) => [name, value]));
+          expect([key, t(locale, key, params)]).toEqual([key, i18nextT(locale, key, params)]);
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('leaves to i18next a missing value, a count, and values beside the ones a message names (same answers)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LOCALES),
+        fc.constantFrom(...leafKeys('en').filter((key) => placeholders('en', key).length > 0)),
+        fc.dictionary(
+          fc.constantFrom('count', 'id', 'name', 'amount', 'extra', 'context'),
+          fc.oneof(fc.string(), fc.integer()),
+        ),
+        (locale, key, params) => {
+          expect(t(locale, key, params)).toBe(i18nextT(locale, key, params));
+        },
+      ),
+      { seed: 20261202, numRuns: 500 },
+    );
   });
 });
 
