@@ -85,8 +85,8 @@ export class MsalTokenProvider implements TokenProvider {
    * not read that cache again (`syncedUntil`), so it is never staler than MSAL's own answer.
    */
   private readonly held: Partial<Record<AuthMode, HeldToken>> = {};
-  /** Forced refreshes so far (a token Partner Center refused). */
-  private refreshes = 0;
+  /** Forced refreshes so far per mode (a token Partner Center refused). */
+  private readonly refreshes: Record<AuthMode, number> = { app: 0, 'app+user': 0 };
 
   constructor(
     private readonly credentials: PartnerCenterCredentials,
@@ -130,11 +130,15 @@ export class MsalTokenProvider implements TokenProvider {
     if (!app) throw new AuthFailure('No client credential configured (client secret or certificate).');
     const held = this.held[mode];
     if (held && !request.forceRefresh && Date.now() < this.standsUntil(mode, held)) return held.token;
-    if (request.forceRefresh) this.refreshes += 1;
-    const generation = this.refreshes;
+    if (request.forceRefresh) {
+      // The refused token is not handed out again, even if this refresh fails.
+      this.refreshes[mode] += 1;
+      delete this.held[mode];
+    }
+    const generation = this.refreshes[mode];
     const result = mode === 'app' ? await this.appToken(app, request) : await this.userToken(app, request);
     // A request that started before a forced refresh must not put the older token back.
-    if (generation === this.refreshes) {
+    if (generation === this.refreshes[mode]) {
       const until = result.expiresOn ? result.expiresOn.getTime() - EXPIRY_MARGIN_MS : 0;
       this.held[mode] = { token: result.accessToken, until };
     }
