@@ -86,8 +86,11 @@ const subtreePlans: Record<Locale, Map<string, SubtreePlan | null>> = { en: new 
 
 /**
  * A message whose only parameters are plain `{{name}}` placeholders, split once around them: filled
- * by concatenation, as i18next fills it (a value that is null gives '', anything else its string),
- * without i18next's resolution and regular expressions on every call. `null`: anything else (plural
+ * by concatenation (a value that is null gives '', anything else its string, as with i18next),
+ * without i18next's resolution and regular expressions on every call. One difference, on purpose:
+ * i18next fills each placeholder's first occurrence in the text as filled so far, so a value that
+ * holds a later placeholder's text (`{{customerName}}` typed as a name) would be filled again; here
+ * a value is kept as given. `null`: anything else (plural
  * forms, nesting, formats, a key missing in this language), left to i18next.
  */
 interface Fill {
@@ -114,6 +117,9 @@ const I18NEXT_OPTIONS = new Set([
   'skipInterpolation',
   'replace',
   'keyPrefix',
+  'nsSeparator',
+  'keySeparator',
+  'nest',
 ]);
 
 export function t(locale: Locale, key: string, params?: Record<string, unknown>): string {

@@ -1,5 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { connectionPool, exchangeText, TransportFailure, type Answer } from '../http/transport';
 import { ENTRA_AUTHORITY_HOST } from './credentials';
 
 /**
@@ -16,7 +17,7 @@ export class MsalNetworkClient implements INetworkModule {
     private readonly identityBaseUrl: string | undefined,
     private readonly timeoutMs: number,
   ) {
-    this.dispatcher = new Agent({ connect: { timeout: timeoutMs } });
+    this.dispatcher = connectionPool(timeoutMs);
   }
 
   sendGetRequestAsync<T>(
@@ -45,31 +46,23 @@ export class MsalNetworkClient implements INetworkModule {
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
     const limitMs = timeout || this.timeoutMs;
-    const signal = AbortSignal.timeout(limitMs);
-    let status: number;
-    let text: string;
-    const headers: Record<string, string> = {};
+    let answer: Answer;
     try {
-      const response = await request(this.target(url), {
+      answer = await exchangeText(this.dispatcher, this.target(url), {
         method,
-        headers: options?.headers,
-        body: options?.body,
-        signal,
-        dispatcher: this.dispatcher,
+        ...(options?.headers ? { headers: options.headers } : {}),
+        ...(options?.body !== undefined ? { body: options.body } : {}),
+        timeoutMs: limitMs,
       });
-      status = response.statusCode;
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      text = await response.body.text();
     } catch (error) {
       // MSAL reports any failure here as its network_error; the timeout at least says what it was.
-      if (signal.aborted)
+      if (error instanceof TransportFailure && error.kind === 'timeout')
         throw Object.assign(new Error(`No answer from the identity endpoint within ${limitMs} ms`), {
           code: 'ETIMEDOUT',
         });
       throw error;
     }
+    const { status, headers, text } = answer;
     return { status, headers, body: parseBody(status, text) as T };
   }
 }

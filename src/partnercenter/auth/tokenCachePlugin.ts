@@ -11,13 +11,12 @@ export interface TokenCachePluginOptions {
   now?: () => number;
 }
 
-/** The plugin, and how long MSAL's in-memory cache stands for the store without reading it again. */
+/** The plugin, and whether MSAL's in-memory cache still stands for the store. */
 export interface SyncedCachePlugin extends ICachePlugin {
-  /**
-   * Until when (epoch ms) the store is not read again: a token MSAL handed out stands until then,
-   * since MSAL itself would answer from memory. 0 before the store was first read.
-   */
-  syncedUntil(): number;
+  /** How many times the store has been read: a token taken since, from memory, is still MSAL's answer. */
+  loads(): number;
+  /** Whether MSAL answers from memory now (the store was read, and is not due to be read again). */
+  inSync(): boolean;
 }
 
 /** MSAL's cache persisted through the caller's store: re-read at most every `reloadAfterMs`, written when changed. */
@@ -28,10 +27,14 @@ export function tokenCachePlugin(
   const reloadAfterMs = options.reloadAfterMs ?? 30_000;
   const now = options.now ?? (() => Date.now());
   let syncedAt: number | undefined;
+  let loads = 0;
+  const inSync = () => syncedAt !== undefined && now() - syncedAt < reloadAfterMs;
   return {
-    syncedUntil: () => (syncedAt === undefined ? 0 : syncedAt + reloadAfterMs),
+    loads: () => loads,
+    inSync,
     async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
-      if (syncedAt !== undefined && now() - syncedAt < reloadAfterMs) return;
+      if (inSync()) return;
+      loads += 1;
       const serialized = await store.load();
       if (serialized) context.tokenCache.deserialize(serialized);
       syncedAt = now();

@@ -65,6 +65,8 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 interface HeldToken {
   token: string;
   until: number;
+  /** The shared cache's read count when MSAL gave it (App+User with a persisted cache). */
+  loads?: number;
 }
 
 /**
@@ -82,7 +84,8 @@ export class MsalTokenProvider implements TokenProvider {
    * parsing) cost more per call than the rest of the client; this is a field read. The app-only
    * token is held until near its expiry. The App+User token comes from the shared cache, which
    * another instance or a new sign-in (with MFA) may renew: it is held only while MSAL itself would
-   * not read that cache again (`syncedUntil`), so it is never staler than MSAL's own answer.
+   * not read that cache again (`inSync`, and no read since it was given: `loads`), so it is never staler
+   * than MSAL's own answer.
    */
   private readonly held: Partial<Record<AuthMode, HeldToken>> = {};
   /** Forced refreshes so far per mode (a token Partner Center refused). */
@@ -129,7 +132,7 @@ export class MsalTokenProvider implements TokenProvider {
     const app = this.app;
     if (!app) throw new AuthFailure('No client credential configured (client secret or certificate).');
     const held = this.held[mode];
-    if (held && !request.forceRefresh && Date.now() < this.standsUntil(mode, held)) return held.token;
+    if (held && !request.forceRefresh && this.stands(mode, held)) return held.token;
     if (request.forceRefresh) {
       // The refused token is not handed out again, even if this refresh fails.
       this.refreshes[mode] += 1;
@@ -140,15 +143,20 @@ export class MsalTokenProvider implements TokenProvider {
     // A request that started before a forced refresh must not put the older token back.
     if (generation === this.refreshes[mode]) {
       const until = result.expiresOn ? result.expiresOn.getTime() - EXPIRY_MARGIN_MS : 0;
-      this.held[mode] = { token: result.accessToken, until };
+      const loads = mode === 'app' ? undefined : this.cachePlugin?.loads();
+      this.held[mode] = { token: result.accessToken, until, ...(loads !== undefined ? { loads } : {}) };
     }
     return result.accessToken;
   }
 
-  /** Until when a held token is handed out: near its expiry; an App+User one, also while the shared cache is in sync. */
-  private standsUntil(mode: AuthMode, held: HeldToken): number {
-    if (mode === 'app' || !this.cachePlugin) return held.until;
-    return Math.min(held.until, this.cachePlugin.syncedUntil());
+  /**
+   * Whether a held token is handed out: until near its expiry; an App+User one from the shared cache
+   * also only while MSAL would answer from the same memory (the cache not read again since, nor due).
+   */
+  private stands(mode: AuthMode, held: HeldToken): boolean {
+    if (Date.now() >= held.until) return false;
+    if (mode === 'app' || !this.cachePlugin) return true;
+    return held.loads === this.cachePlugin.loads() && this.cachePlugin.inSync();
   }
 
   private async appToken(app: ConfidentialClientApplication, request: TokenRequest): Promise<IssuedToken> {

@@ -1,11 +1,14 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { Agent, request as httpRequest, type Dispatcher } from 'undici';
+import { request as httpRequest, type Agent, type Dispatcher } from 'undici';
 import {
   AttemptSignal,
-  NOT_SENT_CODES,
-  TIMEOUT_CODES,
+  connectionPool,
   errorCodes,
+  exchangeText,
   flatHeaders,
+  transportError,
+  transportFailure,
+  TransportFailure,
   type Answer,
 } from '../http/transport';
 import { z } from 'zod';
@@ -62,11 +65,6 @@ const graphErrorSchema = resource({
 });
 
 const MAX_ERROR_BODY = 64 * 1024;
-/**
- * How long an idle keep-alive connection is kept (unless the server says less): an export is
- * polled every few seconds, and each poll should not pay a new TLS handshake.
- */
-const KEEP_ALIVE_MS = 60_000;
 
 /** The error a stalled blob download ends with: ETIMEDOUT, which its reader reports as 'timeout'. */
 function stalled(timeoutMs: number): Error {
@@ -112,7 +110,7 @@ export class GraphHttp {
   private readonly dispatcher: Agent;
 
   constructor(private readonly config: GraphHttpConfig) {
-    this.dispatcher = new Agent({ connect: { timeout: config.timeoutMs }, keepAliveTimeout: KEEP_ALIVE_MS });
+    this.dispatcher = connectionPool(config.timeoutMs);
   }
 
   /** Closes the connections, ending any request or download still under way. */
@@ -182,7 +180,7 @@ export class GraphHttp {
         });
       } catch (error) {
         attempt.end();
-        throw this.transportError(error, fail, attempt);
+        throw this.failed(transportFailure(error, attempt), fail);
       }
       attempt.answered();
       const status = response.statusCode;
@@ -317,28 +315,16 @@ export class GraphHttp {
       'client-request-id': context.correlationId,
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-    // The time limit runs until the headers; the body then has as long between two chunks.
-    const timeoutMs = attemptTimeoutMs(this.config.timeoutMs, currentCallDeadline());
-    const attempt = new AttemptSignal(timeoutMs, context.signal);
     try {
-      const response = await httpRequest(request.url, {
+      return await exchangeText(this.dispatcher, request.url, {
         method: request.method,
         headers,
-        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
-        signal: attempt.signal,
-        dispatcher: this.dispatcher,
-        bodyTimeout: timeoutMs,
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        ...(context.signal ? { signal: context.signal } : {}),
+        timeoutMs: attemptTimeoutMs(this.config.timeoutMs, currentCallDeadline()),
       });
-      attempt.answered();
-      return {
-        status: response.statusCode,
-        headers: flatHeaders(response.headers),
-        text: await response.body.text(),
-      };
     } catch (error) {
-      throw this.transportError(error, fail, attempt);
-    } finally {
-      attempt.end();
+      throw error instanceof TransportFailure ? this.failed(error, fail) : error;
     }
   }
 
@@ -390,24 +376,7 @@ export class GraphHttp {
     return { status, headers, body: parsed.data, requestId };
   }
 
-  /**
-   * A failed exchange: cancelled by the caller ('aborted'); out of time ('timeout': the attempt's
-   * limit, or undici's connect, headers or body timeout); refused before the request left
-   * ('network', retried as notSent); or broken off ('network', retried as transport).
-   */
-  private transportError(error: unknown, fail: Fail, attempt: AttemptSignal): PartnerCenterError {
-    if (error instanceof PartnerCenterError) return error;
-    if (attempt.cancelled) return fail({ code: 'aborted', description: 'The call was cancelled' });
-    const codes = errorCodes(error);
-    if (attempt.timedOut || codes.some((code) => TIMEOUT_CODES.has(code)))
-      return markRetryable(
-        fail({ code: 'timeout', description: `No answer within ${this.config.timeoutMs} ms` }),
-        'transport',
-      );
-    const reason = codes.some((code) => NOT_SENT_CODES.has(code)) ? 'notSent' : 'transport';
-    return markRetryable(
-      fail({ code: 'network', description: `Connection failed (${codes[0] ?? 'unknown cause'})` }),
-      reason,
-    );
+  private failed(failure: TransportFailure, fail: Fail): PartnerCenterError {
+    return transportError(failure, this.config.timeoutMs, fail);
   }
 }

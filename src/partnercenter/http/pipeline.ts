@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
-import {
-  AttemptSignal,
-  NOT_SENT_CODES,
-  TIMEOUT_CODES,
-  errorCodes,
-  flatHeaders,
-  type Answer,
-} from './transport';
+import { connectionPool, exchangeText, transportError, TransportFailure, type Answer } from './transport';
 import type { CallOptions } from '../callOptions';
 import { AuthFailure, type TokenProvider } from '../auth/tokenProvider';
 import { MFA_REQUIRED_CODE, PartnerCenterError } from '../errors';
@@ -84,20 +76,10 @@ interface CallContext {
   deadlineAt?: number;
 }
 
-/** An exchange that failed before an answer was read: undici's error, and how the attempt ended. */
-class TransportFailure extends Error {
-  constructor(
-    override readonly cause: unknown,
-    readonly attempt: AttemptSignal,
-  ) {
-    super('transport failure', { cause });
-  }
-}
-
 /** The single request pipeline every operation goes through. */
 export class Pipeline {
-  /** Keep-alive connections per origin (undici: Node's own HTTP client, without axios's layers). */
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000 });
+  /** Keep-alive connections per origin (undici: Node's own HTTP client library). */
+  private readonly pool = connectionPool();
   private readonly apiRoot: string;
   private readonly listeners = new Set<PartnerCenterCallListener>();
 
@@ -280,7 +262,7 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.destroy();
+    await this.pool.destroy();
   }
 
   /** Where a request goes: the operation's path and query, or a link's uri relative to /v1. */
@@ -399,43 +381,18 @@ export class Pipeline {
       return await this.config.limiter.schedule(
         operation.family,
         () =>
-          this.transmit(
-            {
-              method: operation.method,
-              headers,
-              body: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
-            },
-            context.url,
-            options.signal,
+          exchangeText(this.pool, context.url, {
+            method: operation.method,
+            headers,
+            body: hasBody ? JSON.stringify(parts.body) : operation.method === 'GET' ? undefined : '',
+            signal: options.signal,
             // A person waiting: the attempt ends with the deadline.
-            attemptTimeoutMs(this.config.timeoutMs, context.deadlineAt),
-          ),
+            timeoutMs: attemptTimeoutMs(this.config.timeoutMs, context.deadlineAt),
+          }),
         context.deadlineAt !== undefined ? { deadlineAt: context.deadlineAt } : {},
       );
     } catch (error) {
-      throw this.transportError(context, error);
-    }
-  }
-
-  /** One HTTP exchange, ended after `timeoutMs` (the body read whole) or by the caller's signal. */
-  private async transmit(
-    init: { method: Dispatcher.HttpMethod; headers: Record<string, string>; body: string | undefined },
-    url: string,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): Promise<Answer> {
-    const attempt = new AttemptSignal(timeoutMs, signal);
-    try {
-      const answer = await request(url, { ...init, signal: attempt.signal, dispatcher: this.dispatcher });
-      return {
-        status: answer.statusCode,
-        headers: flatHeaders(answer.headers),
-        text: await answer.body.text(),
-      };
-    } catch (error) {
-      throw new TransportFailure(error, attempt);
-    } finally {
-      attempt.end();
+      throw this.failedExchange(context, error);
     }
   }
 
@@ -507,7 +464,7 @@ export class Pipeline {
     return error;
   }
 
-  private transportError(context: CallContext, error: unknown): PartnerCenterError {
+  private failedExchange(context: CallContext, error: unknown): PartnerCenterError {
     if (error instanceof PartnerCenterError) return error;
     if (error instanceof LimiterWaitExceededError) {
       // Never sent: our own limiter had no room before the deadline. Not retried within the call.
@@ -523,20 +480,8 @@ export class Pipeline {
         description: 'The client was closed before the call was sent',
       });
     }
-    const attempt = error instanceof TransportFailure ? error.attempt : undefined;
-    if (attempt?.cancelled) {
-      return this.error(context, { code: 'aborted', description: 'The call was cancelled' });
-    }
-    const codes = errorCodes(error instanceof TransportFailure ? error.cause : error);
-    if (attempt?.timedOut || codes.some((code) => TIMEOUT_CODES.has(code))) {
-      return markRetryable(
-        this.error(context, { code: 'timeout', description: `No answer within ${this.config.timeoutMs} ms` }),
-        'transport',
-      );
-    }
-    const description = `Connection failed (${codes[0] ?? 'unknown cause'})`;
-    const reason = codes.some((code) => NOT_SENT_CODES.has(code)) ? 'notSent' : 'transport';
-    return markRetryable(this.error(context, { code: 'network', description }), reason);
+    if (!(error instanceof TransportFailure)) return this.unexpected(context, error);
+    return transportError(error, this.config.timeoutMs, (details) => this.error(context, details));
   }
 
   private outcomeUnknown(context: CallContext, cause: PartnerCenterError): PartnerCenterError {

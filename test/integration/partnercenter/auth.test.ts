@@ -186,6 +186,37 @@ describe('tokens from the simulator', () => {
     expect(api.map((r) => r.status)).toEqual([200, 401, 200, 200]);
   });
 
+  it('after both kinds of token are refused at once, each next call carries its renewed token, never the refused one', async () => {
+    const pc = harness.client();
+    try {
+      await pc.customers.get(customer.id);
+      await pc.usage.customerSummary(customer.id);
+      await harness.fault({ method: 'GET', path: '/v1/customers/*', status: 401, code: '800001', times: 1 });
+      await harness.fault({
+        method: 'GET',
+        path: '/v1/customers/*/usagesummary',
+        status: 401,
+        code: '800001',
+        times: 1,
+      });
+      await Promise.all([pc.customers.get(customer.id), pc.usage.customerSummary(customer.id)]);
+      await pc.customers.get(customer.id);
+      await pc.usage.customerSummary(customer.id);
+      const calls = (await harness.requests()).filter((r) => r.path.startsWith('/v1/'));
+      for (const kind of ['app', 'app+user'] as const) {
+        const mine = calls.filter((r) => r.tokenKind === kind);
+        const refused = mine.find((r) => r.status === 401)?.tokenId;
+        expect(refused).toBeDefined();
+        // The retry after the 401 and the call after it both carry the new token.
+        expect(mine.map((r) => r.status)).toEqual([200, 401, 200, 200]);
+        expect(mine.slice(2).map((r) => r.tokenId === refused)).toEqual([false, false]);
+        expect(mine[3].tokenId).toBe(mine[2].tokenId);
+      }
+    } finally {
+      await pc.close();
+    }
+  });
+
   it('persists the MSAL cache through the plugin; a second client reuses both tokens without a token call', async () => {
     const store = memoryStore();
     const first = harness.client({ credentials: { tokenCache: store } });

@@ -41,6 +41,21 @@ describe('token cache plugin', () => {
     expect(calls.load).toBe(2);
   });
 
+  it('says whether MSAL answers from memory, and counts the reads of the store', async () => {
+    let now = 1_000;
+    const { store } = countingStore('persisted-cache');
+    const plugin = tokenCachePlugin(store, { reloadAfterMs: 30_000, now: () => now });
+    expect([plugin.inSync(), plugin.loads()]).toEqual([false, 0]);
+    await plugin.beforeCacheAccess(cacheContext().context);
+    expect([plugin.inSync(), plugin.loads()]).toEqual([true, 1]);
+    now += 29_999;
+    expect(plugin.inSync()).toBe(true);
+    now += 1;
+    expect(plugin.inSync()).toBe(false);
+    await plugin.beforeCacheAccess(cacheContext().context);
+    expect([plugin.inSync(), plugin.loads()]).toEqual([true, 2]);
+  });
+
   it('writes the cache only when MSAL changed it', async () => {
     const { calls, store } = countingStore(null);
     const plugin = tokenCachePlugin(store);
