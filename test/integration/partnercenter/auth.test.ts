@@ -51,6 +51,11 @@ const REAL_TIMERS: Extract<Parameters<typeof jest.useFakeTimers>[0], { doNotFake
   'clearTimeout',
 ];
 
+/** The next GET on `path` answers 401 800001: the token it carried is no longer accepted. */
+async function refuseTokenOnce(path: string): Promise<void> {
+  await harness.fault({ method: 'GET', path, status: 401, code: '800001', times: 1 });
+}
+
 async function tokenCalls(): Promise<number> {
   return (await harness.requests()).filter((r) => r.path === `/${PARTNER_TENANT_ID}/oauth2/v2.0/token`)
     .length;
@@ -145,13 +150,7 @@ describe('tokens from the simulator', () => {
       await first.usage.customerSummary(customer.id);
       await second.usage.customerSummary(customer.id);
       // The first instance is refused its token (revoked): it renews it and saves the new one.
-      await harness.fault({
-        method: 'GET',
-        path: '/v1/customers/*/usagesummary',
-        status: 401,
-        code: '800001',
-        times: 1,
-      });
+      await refuseTokenOnce('/v1/customers/*/usagesummary');
       await first.usage.customerSummary(customer.id);
       const seen = async () => (await harness.requests()).filter((r) => r.path.endsWith('/usagesummary'));
       const renewed = (await seen()).at(-1)?.tokenId;
@@ -191,14 +190,8 @@ describe('tokens from the simulator', () => {
     try {
       await pc.customers.get(customer.id);
       await pc.usage.customerSummary(customer.id);
-      await harness.fault({ method: 'GET', path: '/v1/customers/*', status: 401, code: '800001', times: 1 });
-      await harness.fault({
-        method: 'GET',
-        path: '/v1/customers/*/usagesummary',
-        status: 401,
-        code: '800001',
-        times: 1,
-      });
+      await refuseTokenOnce('/v1/customers/*');
+      await refuseTokenOnce('/v1/customers/*/usagesummary');
       await Promise.all([pc.customers.get(customer.id), pc.usage.customerSummary(customer.id)]);
       await pc.customers.get(customer.id);
       await pc.usage.customerSummary(customer.id);
