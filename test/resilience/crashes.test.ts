@@ -5,7 +5,15 @@ import type { FakeConnector } from '../support/fakeConnector';
 import { REQUESTER } from '../support/teamsActivities';
 import { BOOT_MS, type BotProcess } from './support/botProcess';
 import { setSpend, startBotWorld, type BotWorld } from './support/botWorld';
-import { Thread, alertCardsOf, alertPosts, approve, requestChange, requestPurchase } from './support/teams';
+import {
+  Thread,
+  alertCardsOf,
+  alertPosts,
+  approve,
+  isAlertPost,
+  requestChange,
+  requestPurchase,
+} from './support/teams';
 import { waitFor } from './support/waitFor';
 import { callsSince, callsTo, firstSends, lastSeq, settledOutcomeOf } from './support/world';
 
@@ -298,9 +306,15 @@ describe('the bot killed (SIGKILL) mid-flight, then restarted on the same databa
       await setSpend(simulator, customer.id, 95);
 
       // The kill point: the card's POST has reached Teams (the fake connector holds its answer).
-      await waitFor('the alert card to reach Teams', () => connector.held().length > 0, {
-        describe: () => bot.tail(),
-      });
+      // Only the alert's own POST counts: another call held first (a notice set off by the command)
+      // would have the bot killed before the card was sent.
+      await waitFor(
+        'the alert card to reach Teams',
+        () => connector.held().some((call) => isAlertPost(call, channel.channelId)),
+        {
+          describe: () => bot.tail(),
+        },
+      );
       const pid = bot.pid;
       await bot.kill();
       expect(() => process.kill(pid, 0)).toThrow();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../../src/store';
-import type { FakeConnector } from '../../support/fakeConnector';
+import type { ConnectorCall, FakeConnector } from '../../support/fakeConnector';
 import {
   APPROVER,
   GENERAL_CHANNEL,
@@ -262,12 +262,18 @@ export async function approve(request: SubmittedRequest): Promise<InvokeAnswer> 
 }
 
 /** Alert cards the bot posted as new threads of `channelId`: the id the connector gave each, and its words. */
+/** A new thread posted in `channelId` (how an alert card goes out). */
+export function isAlertPost(call: ConnectorCall, channelId: string): boolean {
+  return (
+    call.method === 'POST' &&
+    /^\/v3\/conversations\/?$/.test(call.path) &&
+    (call.body?.channelData as { channel?: { id?: string } } | undefined)?.channel?.id === channelId
+  );
+}
+
 export function alertPosts(connector: FakeConnector, channelId: string): Array<{ id: string; text: string }> {
   return connector.calls
-    .filter((c) => c.method === 'POST' && /^\/v3\/conversations\/?$/.test(c.path))
-    .filter(
-      (c) => (c.body?.channelData as { channel?: { id?: string } } | undefined)?.channel?.id === channelId,
-    )
+    .filter((c) => isAlertPost(c, channelId))
     .map((c) => {
       const activity = c.body?.activity as { text?: string; attachments?: unknown[] } | undefined;
       return {
